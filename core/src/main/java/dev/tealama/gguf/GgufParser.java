@@ -143,7 +143,7 @@ final class GgufParser {
         Map<String, MetadataValue> entries = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             long start = in.position();
-            in.context("key/value #" + i + " at byte " + start);
+            in.context("key/value #" + i);
             String key = in.string("the key", true);
             if (key.isEmpty()) {
                 throw in.error("the key is empty");
@@ -312,7 +312,7 @@ final class GgufParser {
         Map<String, Long> seen = new HashMap<>();
         for (int i = 0; i < count; i++) {
             long start = in.position();
-            in.context("tensor #" + i + " at byte " + start);
+            in.context("tensor #" + i);
             String name = in.string("the tensor name", true);
             Long previous = seen.put(name, start);
             if (previous != null) {
