@@ -222,7 +222,7 @@ final class GgufParser {
                     + " bytes later");
         }
         int n = (int) count;
-        String what = "an element of the array at byte " + start;
+        String what = "an array element";
         switch (elementType) {
             case UINT8:
             case INT8: {
