@@ -9,8 +9,10 @@ package dev.tealama.math;
  * itself, with nothing but IEEE 754 double arithmetic (which WebAssembly and the JVM both implement exactly) and
  * bit manipulation.
  *
- * <p>The algorithms are those of fdlibm (Sun's "freely distributable libm", the specification of
- * {@code StrictMath}); each result is bit for bit the one {@code StrictMath} returns, which the tests check on
+ * <p>The algorithms and constants are those of fdlibm 5.3 (Sun's "freely distributable libm", which
+ * {@code StrictMath} is specified to follow): {@code e_exp.c}, {@code e_log.c}, {@code e_pow.c}, {@code s_sin.c},
+ * {@code s_cos.c}, {@code k_sin.c}, {@code k_cos.c}, {@code e_rem_pio2.c} and {@code k_rem_pio2.c}, performed
+ * in the same order, so each result is bit for bit the one {@code StrictMath} returns; the tests check that on
  * millions of inputs. A NaN result is a NaN, but its payload bits are not specified (WebAssembly does not
  * specify NaN payloads either).
  *
@@ -65,8 +67,9 @@ public final class DetMath {
     // Constants shared by exp, log and pow
 
     /**
-     * ln 2 split in two: {@link #LN2_HI} has its low 32 bits zero, so {@code k * LN2_HI} is exact for every
-     * integer {@code |k| < 2^20}; {@link #LN2_LO} is the rest ({@code LN2_HI + LN2_LO} = ln 2 to about 85 bits).
+     * ln 2 split in two: {@link #LN2_HI} has only 32 significant bits, so {@code k * LN2_HI} is exact for every
+     * integer {@code |k| < 2000} (all that exp and log need); {@link #LN2_LO} is the rest ({@code LN2_HI + LN2_LO}
+     * is ln 2 to about 85 bits).
      */
     private static final double LN2_HI = 0x1.62e42feep-1; // 6.93147180369123816490e-01
     private static final double LN2_LO = 0x1.a39ef35793c76p-33; // 1.90821492927058770002e-10
@@ -305,7 +308,7 @@ public final class DetMath {
      * {@code x} raised to {@code y}; bit-identical to {@link StrictMath#pow(double, double)}, with the special
      * cases listed there (x^0 = 1 even for NaN x; a negative x to a non-integer power is NaN; and so on).
      *
-     * <p>The error is below 1 ulp (actually about 0.5 ulp plus a tiny bit in practice).
+     * <p>The result is nearly rounded; an integer power of an integer is exact whenever it is representable.
      */
     public static double pow(double x, double y) {
         // Special values of y that decide the result on their own, or that have an exact shortcut.
@@ -381,15 +384,16 @@ public final class DetMath {
                 return y > 0.0 ? sign * Double.POSITIVE_INFINITY : sign * 0.0;
             }
             // |x - 1| <= 2^-20: log(x) = t - t^2/2 + t^3/3 - t^4/4 is accurate enough.
-            double t = xAbs - 1.0; // exact, and has 20 trailing zero bits
+            double t = xAbs - 1.0; // exact
             double w = (t * t) * (0.5 - t * (0.3333333333333333333333 - t * 0.25));
-            double u = INV_LN2_H * t; // exact: INV_LN2_H has 21 significant bits
+            // log2(x) = (t - w)/ln2 = u + v, with u = t times the head of 1/ln2.
+            double u = INV_LN2_H * t;
             double v = t * INV_LN2_L - w * INV_LN2;
             t1 = clearLowWord(u + v);
             t2 = v - (t1 - u);
         } else {
-            // Reduction: |x| = 2^n * m with m in [sqrt(2)/2, sqrt(2)) around expansion point b = 1, or in
-            // [sqrt(3/2), sqrt(3)) around b = 1.5.
+            // Reduction: |x| = 2^n * m with m in [sqrt(3)/2, sqrt(3/2)), expanded around b = 1, or m in
+            // [sqrt(3/2), sqrt(3)), expanded around b = 1.5.
             int n = 0;
             if (xHighAbs < MIN_NORMAL_HIGH) { // subnormal: scale into the normal range
                 xAbs *= 0x1.0p53;
@@ -655,6 +659,7 @@ public final class DetMath {
             double r = t - fn * PIO2_1;
             double w = fn * PIO2_1T; // first step: good to about 85 bits
             y0 = r - w;
+            // For n < 32 heavy cancellation needs x to share its high word with n*pi/2; otherwise measure it.
             if (n >= 32 || highAbs == MULTIPLE_OF_PI_OVER_2_HIGH[n - 1]) {
                 int xExponent = highAbs >> EXPONENT_SHIFT;
                 int cancelled = xExponent - ((highWord(y0) >> EXPONENT_SHIFT) & 0x7ff);
