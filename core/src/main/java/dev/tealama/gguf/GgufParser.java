@@ -131,8 +131,8 @@ final class GgufParser {
                     + " key/value pairs, but the " + remaining + " bytes after it hold at most "
                     + remaining / MIN_KV_BYTES);
         }
-        if (tensorCount < 0 || tensorCount > remaining / MIN_TENSOR_INFO_BYTES || tensorCount > Integer.MAX_VALUE - 8
-                || kvCount * MIN_KV_BYTES + tensorCount * MIN_TENSOR_INFO_BYTES > remaining) {
+        if (tensorCount < 0 || tensorCount > remaining / MIN_TENSOR_INFO_BYTES
+                || tensorCount > Integer.MAX_VALUE - 8 || kvCount * MIN_KV_BYTES + tensorCount * MIN_TENSOR_INFO_BYTES > remaining) {
             throw new GgufFormatException("GGUF: the header claims " + Long.toUnsignedString(tensorCount)
                     + " tensors and " + kvCount + " key/value pairs, but the " + remaining
                     + " bytes after it cannot hold that many");
@@ -222,7 +222,7 @@ final class GgufParser {
                     + " bytes later");
         }
         int n = (int) count;
-        String what = "an element of the array at byte " + start;
+        String what = "an array element";
         switch (elementType) {
             case UINT8:
             case INT8: {

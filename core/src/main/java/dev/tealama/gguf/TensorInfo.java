@@ -83,7 +83,8 @@ public record TensorInfo(String name, GgmlType type, long[] dims, long offset) {
 
     @Override
     public int hashCode() {
-        return ((name.hashCode() * 31 + type.hashCode()) * 31 + Arrays.hashCode(dims)) * 31 + Long.hashCode(offset);
+        return ((name.hashCode() * 31 + type.hashCode()) * 31 + Arrays.hashCode(dims)) * 31
+                + (int) (offset ^ (offset >>> 32));
     }
 
     @Override
