@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
  * rendering must only ever append: render(messages[0..k]) is a prefix of render(messages[0..k+1]), and with
  * the generation prompt on, a prefix of the rendering that adds the assistant's reply.
  */
-class ChatTemplatePrefixProperties {
+class ChatTemplatePrefixPropertiesTest {
 
     @Property(tries = 300)
     void renderingMoreMessagesOnlyAppends(@ForAll("templates") ChatTemplate template,
