@@ -79,7 +79,8 @@ class DetMathExpLogTest {
         for (int i = 0; i < PER_RANGE; i++) {
             float f = (float) in.uniform(-110, 90);
             float expected = (float) StrictMath.exp(f);
-            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(DetMath.expf(f)), "expf(" + f + ")");
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(DetMath.expf(f)),
+                    "expf(" + f + ")");
         }
         assertEquals(Float.POSITIVE_INFINITY, DetMath.expf(100f));
         assertEquals(0f, DetMath.expf(-200f));
