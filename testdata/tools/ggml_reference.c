@@ -14,8 +14,11 @@
 //   ggml_reference activations IN.f32 OUTPREFIX   OUTPREFIX.{q8_0,q8_1,q8_K}.bin (ggml blocks),
 //                                                 OUTPREFIX.{f16,bf16}.bin (u16 each)
 //   ggml_reference weights TYPE ROWS COLS W.bin X.f32 OUTPREFIX
-//                                                 OUTPREFIX.dequant.f32  ROWS*COLS floats
+//                                                 OUTPREFIX.dequant.f32  the first 8 rows dequantized
 //                                                 OUTPREFIX.dot.f32      ROWS x {generic, SIMD, as-built generic}
+//                                                 OUTPREFIX.blockdots.f32  ROWS x (COLS / S): the generic dot
+//                                                   product of each S-element segment alone (S = the block
+//                                                   size, 32 for the float types): isolates each block's term
 #include <immintrin.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -174,20 +177,21 @@ static int weights(const char * type_name, int rows, int cols, const char * wpat
     size_t row_bytes = ggml_row_size(type, cols);
     if (wsize != row_bytes * rows || xsize != (size_t) cols * 4) { fprintf(stderr, "%s: sizes\n", type_name); return 1; }
 
-    float * deq = malloc(sizeof(float) * rows * cols);
+    const int64_t n = (int64_t) 8 * cols;  // the dequantization fixture covers the first 8 rows
+    float * deq = malloc(sizeof(float) * n);
     switch (type) {
-        case GGML_TYPE_F32:  memcpy(deq, w, wsize); break;
-        case GGML_TYPE_F16:  ggml_fp16_to_fp32_row((const ggml_fp16_t *) w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_BF16: ggml_bf16_to_fp32_row((const ggml_bf16_t *) w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_Q4_0: dequantize_row_q4_0(w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_Q4_1: dequantize_row_q4_1(w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_Q8_0: dequantize_row_q8_0(w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_Q4_K: dequantize_row_q4_K(w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_Q5_K: dequantize_row_q5_K(w, deq, (int64_t) rows * cols); break;
-        case GGML_TYPE_Q6_K: dequantize_row_q6_K(w, deq, (int64_t) rows * cols); break;
+        case GGML_TYPE_F32:  memcpy(deq, w, sizeof(float) * n); break;
+        case GGML_TYPE_F16:  ggml_fp16_to_fp32_row((const ggml_fp16_t *) w, deq, n); break;
+        case GGML_TYPE_BF16: ggml_bf16_to_fp32_row((const ggml_bf16_t *) w, deq, n); break;
+        case GGML_TYPE_Q4_0: dequantize_row_q4_0(w, deq, n); break;
+        case GGML_TYPE_Q4_1: dequantize_row_q4_1(w, deq, n); break;
+        case GGML_TYPE_Q8_0: dequantize_row_q8_0(w, deq, n); break;
+        case GGML_TYPE_Q4_K: dequantize_row_q4_K(w, deq, n); break;
+        case GGML_TYPE_Q5_K: dequantize_row_q5_K(w, deq, n); break;
+        case GGML_TYPE_Q6_K: dequantize_row_q6_K(w, deq, n); break;
         default: fprintf(stderr, "no dequantizer for %s\n", type_name); return 1;
     }
-    write_file(with_suffix(prefix, ".dequant.f32"), deq, sizeof(float) * rows * cols);
+    write_file(with_suffix(prefix, ".dequant.f32"), deq, sizeof(float) * n);
 
     // The activations in vec_dot_type form, made by the CPU backend's own from_float (as a matmul does).
     const struct ggml_type_traits_cpu * traits = ggml_get_type_traits_cpu(type);
@@ -222,6 +226,19 @@ static int weights(const char * type_name, int rows, int cols, const char * wpat
                 dots[3 * r], dots[3 * r + 1], dots[3 * r + 2]);
     }
     write_file(with_suffix(prefix, ".dot.f32"), dots, sizeof(float) * rows * 3);
+
+    int segment = ggml_blck_size(type) > 1 ? (int) ggml_blck_size(type) : 32;
+    int segments = cols / segment;
+    size_t segment_bytes = ggml_row_size(type, segment);
+    size_t act_segment_bytes = ggml_row_size(act_type, segment);
+    float * block_dots = malloc(sizeof(float) * rows * segments);
+    for (int r = 0; r < rows; r++) {
+        for (int b = 0; b < segments; b++) {
+            generic(segment, &block_dots[r * segments + b], 0, w + row_bytes * r + segment_bytes * b, 0,
+                    (const uint8_t *) xq + act_segment_bytes * b, 0, 1);
+        }
+    }
+    write_file(with_suffix(prefix, ".blockdots.f32"), block_dots, sizeof(float) * rows * segments);
     return 0;
 }
 

@@ -56,13 +56,15 @@ $R halves "$SCRATCH/stage/halves.bin"
 $R activations "$SCRATCH/stage/activations.f32" "$OUT/activations"
 cp "$SCRATCH/stage/activations.f32" "$OUT/activations.f32"
 cp "$SCRATCH/stage/quantize-offsets.txt" "$OUT/"
-for spec in F32:256 F16:256 BF16:256 Q8_0:256 Q4_0:256 Q4_1:256 Q4_K:512 Q5_K:512 Q6_K:512; do
-    t=${spec%%:*}; cols=${spec##*:}
+rm -f "$SCRATCH/dots.log"
+for spec in F32:8:256 F16:8:256 BF16:8:256 Q8_0:32:256 Q4_0:32:256 Q4_1:32:256 Q4_K:32:512 Q5_K:32:512 Q6_K:32:512; do
+    IFS=: read -r t rows cols <<< "$spec"
     cp "$SCRATCH/stage/weights/$t.bin" "$OUT/weights/"
     cp "$SCRATCH/stage/x/$t.f32" "$OUT/x/"
-    $R weights "$t" 8 "$cols" "$OUT/weights/$t.bin" "$OUT/x/$t.f32" "$SCRATCH/stage/$t" 2>>"$SCRATCH/dots.log"
+    $R weights "$t" "$rows" "$cols" "$OUT/weights/$t.bin" "$OUT/x/$t.f32" "$SCRATCH/stage/$t" 2>>"$SCRATCH/dots.log"
     mv "$SCRATCH/stage/$t.dequant.f32" "$OUT/weights/$t.dequant.f32"
     mv "$SCRATCH/stage/$t.dot.f32" "$OUT/dot/$t.f32"
+    mv "$SCRATCH/stage/$t.blockdots.f32" "$OUT/dot/$t.blocks.f32"
 done
 
 # 5. Cross-checks and digests.

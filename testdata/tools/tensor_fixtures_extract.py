@@ -2,8 +2,9 @@
 """Step 1 of making testdata/tensor/ (see testdata/tensor/README.md): inputs for ggml's own functions.
 
 Reads real tensor bytes with llama.cpp's gguf-py (GGUFReader gives each tensor's data offset) and writes:
-  weights/<TYPE>.bin        the first ROWS rows of blk.0.ffn_down.weight, raw ggml blocks as stored
-  weights/<TYPE>.gguf-py.f32 gguf-py's gguf.quants.dequantize of those bytes (a second, independent dequantizer)
+  weights/<TYPE>.bin        the first rows (8 or 32) of blk.0.ffn_down.weight, raw ggml blocks as stored
+  weights/<TYPE>.gguf-py.f32 gguf-py's gguf.quants.dequantize of the first 8 rows (a second, independent
+                            dequantizer)
   x/<TYPE>.f32              a pseudo-random activation row (numpy PCG64, seed 20240 + ggml type id), N(0,1)
   activations.f32           1536 activations with hand-made edge cases, for the Q8_0 / Q8_1 / Q8_K quantizers
   conversions.u32           float32 bit patterns to convert to fp16 and bf16 (edge cases + random patterns)
@@ -20,20 +21,22 @@ import numpy as np
 from gguf import GGUFReader
 from gguf.quants import dequantize
 
-ROWS_TINY = 8   # tiny models: ffn_down rows are 256 wide
-ROWS_TINYK = 8  # tinyk models: ffn_down rows are 512 wide
+# Rows per fixture: the float types' dot product is a plain double sum, 8 rows suffice; the quantized types get
+# 32 rows so that the float rounding of the per-block terms is exercised on many blocks.
+ROWS_FLOAT = 8
+ROWS_QUANTIZED = 32
 
 SOURCES = [
-    # (type, model file, rows)
-    ("F32", "tiny-llama3-F32.gguf", ROWS_TINY),
-    ("F16", "tiny-llama3-F16.gguf", ROWS_TINY),
-    ("BF16", "tiny-llama3-BF16.gguf", ROWS_TINY),
-    ("Q8_0", "tiny-llama3-Q8_0.gguf", ROWS_TINY),
-    ("Q4_0", "tiny-llama3-Q4_0.gguf", ROWS_TINY),
-    ("Q4_1", "tiny-llama3-Q4_1.gguf", ROWS_TINY),
-    ("Q4_K", "tinyk-llama3-Q4_K.gguf", ROWS_TINYK),
-    ("Q5_K", "tinyk-llama3-Q5_K.gguf", ROWS_TINYK),
-    ("Q6_K", "tinyk-llama3-Q6_K.gguf", ROWS_TINYK),
+    # (type, model file, rows); ffn_down rows are 256 wide in the tiny models, 512 in the tinyk ones
+    ("F32", "tiny-llama3-F32.gguf", ROWS_FLOAT),
+    ("F16", "tiny-llama3-F16.gguf", ROWS_FLOAT),
+    ("BF16", "tiny-llama3-BF16.gguf", ROWS_FLOAT),
+    ("Q8_0", "tiny-llama3-Q8_0.gguf", ROWS_QUANTIZED),
+    ("Q4_0", "tiny-llama3-Q4_0.gguf", ROWS_QUANTIZED),
+    ("Q4_1", "tiny-llama3-Q4_1.gguf", ROWS_QUANTIZED),
+    ("Q4_K", "tinyk-llama3-Q4_K.gguf", ROWS_QUANTIZED),
+    ("Q5_K", "tinyk-llama3-Q5_K.gguf", ROWS_QUANTIZED),
+    ("Q6_K", "tinyk-llama3-Q6_K.gguf", ROWS_QUANTIZED),
 ]
 TENSOR = "blk.0.ffn_down.weight"
 
@@ -56,13 +59,14 @@ def extract_weights(models, out):
         row_bytes = t.n_bytes // int(t.shape[1])
         raw = np.asarray(reader.data[t.data_offset:t.data_offset + rows * row_bytes], dtype=np.uint8)
         raw.tofile(os.path.join(out, "weights", type_name + ".bin"))
+        first = raw[:8 * row_bytes]
         if type_name == "F32":
-            floats = raw.view(np.float32)
+            floats = first.view(np.float32)
         elif type_name == "F16":
-            floats = raw.view(np.float16).astype(np.float32)
+            floats = first.view(np.float16).astype(np.float32)
         else:
-            floats = dequantize(raw.reshape(rows, row_bytes), t.tensor_type).astype(np.float32).reshape(-1)
-        assert floats.size == rows * cols
+            floats = dequantize(first.reshape(8, row_bytes), t.tensor_type).astype(np.float32).reshape(-1)
+        assert floats.size == 8 * cols
         floats.astype("<f4").tofile(os.path.join(out, "weights", type_name + ".gguf-py.f32"))
         rng = np.random.Generator(np.random.PCG64(20240 + int(t.tensor_type)))
         rng.standard_normal(cols, dtype=np.float32).astype("<f4").tofile(os.path.join(out, "x", type_name + ".f32"))
