@@ -13,6 +13,7 @@
 //                                                      u32 bf16->f32, u16 f32->bf16 of it
 //   ggml_reference activations IN.f32 OUTPREFIX   OUTPREFIX.{q8_0,q8_1,q8_K}.bin (ggml blocks),
 //                                                 OUTPREFIX.{f16,bf16}.bin (u16 each)
+//   ggml_reference stress TYPE BLOCKS SEED OUTPREFIX   see stress() below
 //   ggml_reference weights TYPE ROWS COLS W.bin X.f32 OUTPREFIX
 //                                                 OUTPREFIX.dequant.f32  the first 8 rows dequantized
 //                                                 OUTPREFIX.dot.f32      ROWS x {generic, SIMD, as-built generic}
@@ -242,6 +243,80 @@ static int weights(const char * type_name, int rows, int cols, const char * wpat
     return 0;
 }
 
+// Deterministic input generation for the stress fixtures (splitmix64); not ggml arithmetic.
+static uint64_t rng_state;
+static uint64_t next_random(void) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static float uniform(float lo, float hi) {
+    return lo + (hi - lo) * (float) ((next_random() >> 40) * 0x1p-24);
+}
+static void put_half(uint8_t * p, float f) {
+    uint16_t h = f16c_from_float(f);
+    memcpy(p, &h, 2);
+}
+
+// Random blocks of TYPE (random bytes, with fp16 scales set to sane positive values) and activations that
+// correlate with them (the dequantized weights plus noise), so the integer block sums are large and every
+// float rounding step of the generic code matters. Writes OUTPREFIX.bin (the blocks), OUTPREFIX.x.f32 and
+// OUTPREFIX.dots.f32: the generic dot product of each block alone, then of all blocks, then the SIMD one.
+static int stress(const char * type_name, int blocks, uint64_t seed, const char * prefix) {
+    enum ggml_type type = type_named(type_name);
+    rng_state = seed;
+    int qk = (int) ggml_blck_size(type);
+    size_t block_bytes = ggml_type_size(type);
+    int n = qk * blocks;
+    uint8_t * w = malloc(block_bytes * blocks);
+    for (size_t i = 0; i < block_bytes * blocks; i++) {
+        w[i] = (uint8_t) next_random();
+    }
+    for (int b = 0; b < blocks; b++) {
+        uint8_t * p = w + block_bytes * b;
+        switch (type) {
+            case GGML_TYPE_Q8_0: case GGML_TYPE_Q4_0: put_half(p, uniform(0.001f, 0.05f)); break;
+            case GGML_TYPE_Q4_1: put_half(p, uniform(0.001f, 0.05f)); put_half(p + 2, uniform(-0.4f, 0.0f)); break;
+            case GGML_TYPE_Q4_K: case GGML_TYPE_Q5_K:
+                put_half(p, uniform(0.0005f, 0.005f)); put_half(p + 2, uniform(0.0005f, 0.005f)); break;
+            case GGML_TYPE_Q6_K: put_half(p + 208, uniform(0.0005f, 0.005f)); break;
+            default: fprintf(stderr, "stress: no %s\n", type_name); return 1;
+        }
+    }
+    float * x = malloc(sizeof(float) * n);
+    ggml_get_type_traits(type)->to_float(w, x, n);
+    for (int i = 0; i < n; i++) {
+        x[i] = x[i] * uniform(0.5f, 2.0f) + uniform(-0.05f, 0.05f);
+    }
+    const struct ggml_type_traits_cpu * traits = ggml_get_type_traits_cpu(type);
+    enum ggml_type act_type = traits->vec_dot_type;
+    void * xq = calloc(1, ggml_row_size(act_type, n) + 64);
+    ggml_get_type_traits_cpu(act_type)->from_float(x, xq, n);
+    vec_dot_fn generic = NULL;
+    switch (type) {
+        case GGML_TYPE_Q4_0: generic = gen_vec_dot_q4_0_q8_0; break;
+        case GGML_TYPE_Q4_1: generic = gen_vec_dot_q4_1_q8_1; break;
+        case GGML_TYPE_Q8_0: generic = gen_vec_dot_q8_0_q8_0; break;
+        case GGML_TYPE_Q4_K: generic = gen_vec_dot_q4_K_q8_K; break;
+        case GGML_TYPE_Q5_K: generic = gen_vec_dot_q5_K_q8_K; break;
+        case GGML_TYPE_Q6_K: generic = gen_vec_dot_q6_K_q8_K; break;
+        default: return 1;
+    }
+    size_t act_block_bytes = ggml_type_size(act_type);
+    float * dots = malloc(sizeof(float) * (blocks + 2));
+    for (int b = 0; b < blocks; b++) {
+        generic(qk, &dots[b], 0, w + block_bytes * b, 0, (const uint8_t *) xq + act_block_bytes * b, 0, 1);
+    }
+    generic(n, &dots[blocks], 0, w, 0, xq, 0, 1);
+    traits->vec_dot(n, &dots[blocks + 1], 0, w, 0, xq, 0, 1);
+    fprintf(stderr, "stress %s: %d blocks, generic %.9g, SIMD %.9g\n", type_name, blocks, dots[blocks], dots[blocks + 1]);
+    write_file(with_suffix(prefix, ".bin"), w, block_bytes * blocks);
+    write_file(with_suffix(prefix, ".x.f32"), x, sizeof(float) * n);
+    write_file(with_suffix(prefix, ".dots.f32"), dots, sizeof(float) * (blocks + 2));
+    return 0;
+}
+
 int main(int argc, char ** argv) {
     ggml_cpu_init();  // fills ggml_table_f32_f16, which the generic code reads fp16 through
     if (argc == 4 && strcmp(argv[1], "conversions") == 0) return conversions(argv[2], argv[3]);
@@ -249,6 +324,9 @@ int main(int argc, char ** argv) {
     if (argc == 4 && strcmp(argv[1], "activations") == 0) return activations(argv[2], argv[3]);
     if (argc == 8 && strcmp(argv[1], "weights") == 0) {
         return weights(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5], argv[6], argv[7]);
+    }
+    if (argc == 6 && strcmp(argv[1], "stress") == 0) {
+        return stress(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 10), argv[5]);
     }
     fprintf(stderr, "usage: see the comment at the top of ggml_reference.c\n");
     return 2;

@@ -67,6 +67,14 @@ for spec in F32:8:256 F16:8:256 BF16:8:256 Q8_0:32:256 Q4_0:32:256 Q4_1:32:256 Q
     mv "$SCRATCH/stage/$t.blockdots.f32" "$OUT/dot/$t.blocks.f32"
 done
 
+rm -rf "$OUT/stress" && mkdir -p "$OUT/stress"
+seed=1
+for spec in Q8_0:32 Q4_0:32 Q4_1:32 Q4_K:8 Q5_K:8 Q6_K:8; do
+    IFS=: read -r t blocks <<< "$spec"
+    $R stress "$t" "$blocks" "$seed" "$OUT/stress/$t" 2>>"$SCRATCH/dots.log"
+    seed=$((seed + 1))
+done
+
 # 5. Cross-checks and digests.
 python3 - "$SCRATCH/stage" "$OUT" <<'EOF'
 import hashlib, sys

@@ -15,7 +15,9 @@ package dev.tealama.tensor;
  *   <li>{@code Q8_K}: {@link #quants()}, {@link #scales()} one float {@code d} per block of 256, and
  *       {@link #groupSums()}: the sum of each 16 consecutive quants (16 per block).
  * </ul>
- * The arithmetic is exactly ggml's on x86 (see each quantizer), so dot products see the bits llama.cpp sees.
+ * The arithmetic is exactly ggml's on x86 (see each quantizer), so dot products see the bits llama.cpp sees,
+ * including blocks of subnormal or huge values (whose scales underflow or overflow). Only NaN inputs are not
+ * reproduced lane for lane (x86's {@code max} treats them by position); they give deterministic garbage.
  *
  * <p>Not thread-safe while quantizing; any number of threads may read it afterwards.
  */

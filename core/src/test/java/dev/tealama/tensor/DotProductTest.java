@@ -77,6 +77,29 @@ class DotProductTest {
         }
     }
 
+    /**
+     * Random blocks against activations correlated with them (testdata/tensor/stress, see ggml_reference.c):
+     * large integer block sums, so every float rounding step of ggml's generic code shows in the result.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    void matchesGgmlsGenericCodeOnCorrelatedData(GgmlType type) {
+        WeightFormat format = WeightFormat.of(type);
+        byte[] weights = TensorFixtures.bytes("stress/" + type + ".bin");
+        float[] x = TensorFixtures.floats("stress/" + type + ".x.f32");
+        float[] expected = TensorFixtures.floats("stress/" + type + ".dots.f32");
+        int blocks = x.length / type.blockSize();
+        assertEquals(blocks + 2, expected.length);
+
+        QuantizedVector q = new QuantizedVector(format.activationType(), x.length);
+        q.quantize(x, 0, x.length);
+        for (int b = 0; b < blocks; b++) {
+            float dot = format.dot(weights, b * type.blockBytes(), q, b * type.blockSize(), type.blockSize());
+            TensorFixtures.assertSameFloat(expected[b], dot, type + " block " + b);
+        }
+        TensorFixtures.assertSameFloat(expected[blocks], format.dot(weights, 0, q, 0, x.length), type + " all blocks");
+    }
+
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
     void readsActivationsAtAnOffset(GgmlType type) {
