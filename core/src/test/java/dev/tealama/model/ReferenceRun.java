@@ -1,0 +1,46 @@
+package dev.tealama.model;
+
+import dev.tealama.session.GenerationOptions;
+import dev.tealama.session.GenerationSession;
+import dev.tealama.session.StepBudget;
+import dev.tealama.session.StepResult;
+
+import java.util.Arrays;
+
+/** Runs a model the way llama.cpp's reference generator did: prompt ids in, greedy ids and last logits out. */
+final class ReferenceRun {
+    final int[] generated;
+    final float[] promptLogits;
+
+    private ReferenceRun(int[] generated, float[] promptLogits) {
+        this.generated = generated;
+        this.promptLogits = promptLogits;
+    }
+
+    /** Logits of the last prompt position only. */
+    static float[] promptLogits(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds) {
+        ForwardPass fp = model.newForwardPass(kernels, scheme, Math.max(64, promptIds.length), promptIds.length);
+        fp.beginBatch(promptIds, 0, promptIds.length, 0);
+        for (int l = 0; l < model.config().layers(); l++) {
+            fp.runLayer(l);
+        }
+        fp.prepareOutput();
+        fp.computeLogits(0, model.config().vocabularySize());
+        return fp.logits().clone();
+    }
+
+    /** Greedy generation of {@code count} tokens through a session with an unlimited budget. */
+    static int[] greedy(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds, int count) {
+        ForwardPass fp = model.newForwardPass(kernels, scheme, promptIds.length + count + 8, 32);
+        GenerationSession session = new GenerationSession(model, fp);
+        session.start(promptIds, GenerationOptions.greedy(count));
+        int[] out = new int[0];
+        while (!session.isDone()) {
+            StepResult r = session.step(StepBudget.unlimited());
+            int n = out.length;
+            out = Arrays.copyOf(out, n + r.tokens().length);
+            System.arraycopy(r.tokens(), 0, out, n, r.tokens().length);
+        }
+        return out;
+    }
+}
