@@ -83,13 +83,20 @@ public final class Main implements Runnable {
 
     /** Runs {@code tealama args...} with the given streams and returns the exit code. */
     public static int execute(Terminal terminal, String... args) {
-        CommandLine commandLine = commandLine(terminal);
+        return execute(commandLine(terminal), terminal, args);
+    }
+
+    /**
+     * Runs {@code args} on a command line made by {@link #commandLine(Terminal)} (tests reach the subcommands'
+     * objects through it afterwards) and returns the exit code.
+     */
+    public static int execute(CommandLine commandLine, Terminal terminal, String... args) {
         try {
             return commandLine.execute(args);
         } catch (OutOfMemoryError e) {
             // Picocli hands only Exceptions to the handlers; Errors arrive here.
             return reportOutOfMemory(terminal.err(), e, verbose(commandLine.getParseResult()));
-        } catch (StackOverflowError | InternalError e) {
+        } catch (Error e) {
             return reportInternal(terminal.err(), e, verbose(commandLine.getParseResult()));
         } finally {
             terminal.out().flush();
@@ -109,6 +116,11 @@ public final class Main implements Runnable {
                 return reportUsageError(usage, new String[0]);
             }
             boolean verbose = verbose(parseResult);
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof OutOfMemoryError oom) { // e.g. in a kernel thread, wrapped on its way here
+                    return reportOutOfMemory(terminal.err(), oom, verbose);
+                }
+            }
             if (e instanceof TealamaException) {
                 terminal.err().println("tealama: " + e.getMessage());
                 if (verbose) {

@@ -1,5 +1,6 @@
 package dev.tealama.cli;
 
+import dev.tealama.TealamaException;
 import dev.tealama.cli.store.HeapSource;
 import dev.tealama.cli.store.MappedFileSource;
 import dev.tealama.cli.store.SegmentSource;
@@ -42,7 +43,12 @@ public enum WeightsStrategy {
         long[] tensorStarts;
         long size;
         try (MappedFileSource header = MappedFileSource.open(file)) {
-            GgufFile gguf = GgufFile.read(header);
+            GgufFile gguf;
+            try {
+                gguf = GgufFile.read(header);
+            } catch (TealamaException e) {
+                throw new TealamaException(file + ": " + e.getMessage(), e);
+            }
             tensorStarts = gguf.tensors().stream().mapToLong(TensorInfo::offset).toArray();
             size = header.size();
         }
