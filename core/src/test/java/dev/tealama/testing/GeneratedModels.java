@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * every case checked against the sha256 that {@code ../shared/reference/README.md} lists for the file its
  * references were made from.
  *
- * <p>The cache is {@code -Dtealama.models.cache} if set, else {@code target/generated-models} at the project root.
+ * <p>The cache is {@code -Dtealama.models.cache} if set, else {@code target/generated-models} at the project root;
+ * the generator runs with {@code -Dtealama.python} (default {@code python3}), which needs numpy.
  */
 public final class GeneratedModels {
     private static final Map<String, List<String>> RECIPES = Map.of(
@@ -82,7 +83,8 @@ public final class GeneratedModels {
         if (recipe == null) {
             throw new IllegalArgumentException("no recipe for " + fileName);
         }
-        List<String> command = new java.util.ArrayList<>(List.of("python3",
+        String python = System.getProperty("tealama.python", "python3");
+        List<String> command = new java.util.ArrayList<>(List.of(python,
                 TestData.shared().resolve("tools").resolve("gen_llama_gguf.py").toString()));
         command.addAll(recipe);
         command.add("-o");
