@@ -24,6 +24,7 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        return new Terminal(System.in, out, err, System.console() != null);
+        java.io.Console console = System.console(); // since Java 22 not null when redirected: ask isTerminal()
+        return new Terminal(System.in, out, err, console != null && console.isTerminal());
     }
 }
