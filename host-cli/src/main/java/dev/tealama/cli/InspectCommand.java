@@ -1,5 +1,6 @@
 package dev.tealama.cli;
 
+import dev.tealama.TealamaException;
 import dev.tealama.cli.store.HeapSource;
 import dev.tealama.cli.store.MappedFileSource;
 import dev.tealama.cli.store.SegmentSource;
@@ -50,18 +51,24 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = main.terminal().out();
         try (SegmentSource source = open()) {
-            GgufFile gguf = GgufFile.read(source);
+            GgufFile gguf = read(source);
             Summary summary = Summary.of(gguf);
             if (json) {
                 printJson(out, gguf, summary);
             } else {
                 printText(out, gguf, summary);
             }
-        } catch (dev.tealama.TealamaException e) {
-            throw new dev.tealama.TealamaException(file.displayName() + ": " + e.getMessage(), e);
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    private GgufFile read(SegmentSource source) {
+        try {
+            return GgufFile.read(source);
+        } catch (TealamaException e) {
+            throw new TealamaException(file.displayName() + ": " + e.getMessage(), e);
+        }
     }
 
     private SegmentSource open() {

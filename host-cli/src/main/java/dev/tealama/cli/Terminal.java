@@ -1,6 +1,7 @@
 package dev.tealama.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        java.io.Console console = System.console(); // since Java 22 not null when redirected: ask isTerminal()
+        Console console = System.console(); // since Java 22 not null when redirected: ask isTerminal()
         return new Terminal(System.in, out, err, console != null && console.isTerminal());
     }
 }

@@ -8,6 +8,7 @@ import dev.tealama.testing.TestData;
 import dev.tealama.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -104,7 +105,7 @@ class ChatPromptEncoderTest {
     }
 
     private static int[] concat(int[]... parts) {
-        return java.util.Arrays.stream(parts).flatMapToInt(IntStream::of).toArray();
+        return Arrays.stream(parts).flatMapToInt(IntStream::of).toArray();
     }
 
     @Test

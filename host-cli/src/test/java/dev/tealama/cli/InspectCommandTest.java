@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ class InspectCommandTest {
     private static List<Object> floatLiterals(String json, String key) {
         int at = json.indexOf("\"values\": [", json.indexOf("\"" + key + "\""));
         String list = json.substring(json.indexOf('[', at) + 1, json.indexOf(']', at));
-        return java.util.Arrays.stream(list.split(",")).map(String::trim).map(v -> (Object) Float.parseFloat(v))
+        return Arrays.stream(list.split(",")).map(String::trim).map(v -> (Object) Float.parseFloat(v))
                 .toList();
     }
 
