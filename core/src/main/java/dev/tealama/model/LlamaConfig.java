@@ -68,14 +68,7 @@ public record LlamaConfig(
      * {@code llama.vocab_size}.
      */
     public static LlamaConfig fromMetadata(GgufMetadata meta, int tokenCount) {
-        String arch = meta.string("general.architecture", null);
-        if (arch == null) {
-            throw new TealamaException("the model has no general.architecture key; is this a model file?");
-        }
-        if (!ARCHITECTURE.equals(arch)) {
-            throw new TealamaException("unsupported architecture '" + arch
-                    + "': Tealama runs Llama-family models (general.architecture = llama)");
-        }
+        String arch = requireSupportedArchitecture(meta);
         String p = arch + ".";
         if (meta.integer(p + "expert_count", 0) > 0) {
             throw new TealamaException("mixture-of-experts Llama models (" + p + "expert_count > 0) are not supported");
@@ -116,6 +109,22 @@ public record LlamaConfig(
         }
         float attnFactor = meta.float32(p + "rope.scaling.attn_factor", 1f);
         return new LlamaConfig(dim, layers, heads, kvHeads, headDim, ffn, vocab, ctx, eps, theta, freqScale, attnFactor);
+    }
+
+    /**
+     * Checks {@code general.architecture} names a model this engine runs, before anything else is read (so an
+     * unsupported model is named as such, not reported as a missing tokenizer or tensor).
+     */
+    public static String requireSupportedArchitecture(GgufMetadata meta) {
+        String arch = meta.string("general.architecture", null);
+        if (arch == null) {
+            throw new TealamaException("the model has no general.architecture key; is this a model file?");
+        }
+        if (!ARCHITECTURE.equals(arch)) {
+            throw new TealamaException("unsupported architecture '" + arch
+                    + "': Tealama runs Llama-family models (general.architecture = llama)");
+        }
+        return arch;
     }
 
     private static int positive(GgufMetadata meta, String key) {

@@ -25,6 +25,7 @@ public final class LlamaModel {
     /** Parses and checks a GGUF model: format, architecture, tokenizer, every tensor's presence, shape and type. */
     public static LlamaModel load(ByteSource source) {
         GgufFile file = GgufFile.read(source);
+        LlamaConfig.requireSupportedArchitecture(file.metadata());
         Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
         LlamaConfig config = LlamaConfig.fromMetadata(file.metadata(), tokenizer.vocabularySize());
         if (tokenizer.vocabularySize() > config.vocabularySize()) {
