@@ -318,15 +318,12 @@ public final class LocalCanister {
         Instantiated result = new Instantiated();
         current = start;
         try {
-            result.instance = Instance.builder(prepared.instrumented())
+            result.instance = prepared.newInstance(builder -> builder
                     .withImportValues(systemApi.importsFor(prepared.instrumented()))
-                    .withMachineFactory(prepared.machineFactory())
                     .withMemoryFactory(memoryLimits -> {
                         result.memory = new TransactionalMemory(memoryLimits, limits.wasmMemoryLimitBytes());
                         return result.memory;
-                    })
-                    .withInitialize(false)
-                    .build();
+                    }));
         } catch (RuntimeException e) {
             result.failure = classify(e, 0, start.instructionLimit);
             current = null;
@@ -468,7 +465,7 @@ public final class LocalCanister {
                 break;
         }
         Execution execution = new Execution(kind, method, caller, argument, time, limit, maxReply,
-                module.counterGlobal());
+                module);
         long[] globals = saveGlobals(instance);
         setRemaining(instance, module, limit);
         boolean keep = false;
@@ -594,17 +591,17 @@ public final class LocalCanister {
 
     private Execution execution(MessageKind kind, String method, Principal caller, byte[] argument, long time,
             long limit, CanisterModule of) {
-        return new Execution(kind, method, caller, argument, time, limit, 0, of.counterGlobal());
+        return new Execution(kind, method, caller, argument, time, limit, 0, of);
     }
 
     // ---- the instruction counter and the globals ----
 
     private static long remaining(Instance target, CanisterModule of) {
-        return target.global(of.counterGlobal()).getValue();
+        return of.remaining(target);
     }
 
     private static void setRemaining(Instance target, CanisterModule of, long value) {
-        target.global(of.counterGlobal()).setValue(value);
+        of.setRemaining(target, value);
     }
 
     /** Low and high halves of every global (the high half matters for v128). */
