@@ -724,6 +724,11 @@ public final class LocalCanister {
         return memory == null ? 0 : (long) memory.pages() * StableMemory.WASM_PAGE;
     }
 
+    /** The Wasm memory of the running instance (null when empty), for tests of this package. */
+    synchronized TransactionalMemory wasmMemory() {
+        return memory;
+    }
+
     /** The update and query methods the installed module exports, with their kind ("update" or "query"). */
     public synchronized Map<String, String> methods() {
         Map<String, String> methods = new LinkedHashMap<>();
