@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -635,7 +634,7 @@ public final class LocalCanister {
     private CallResult record(MessageKind kind, String method, Principal caller, byte[] argument, long time,
             CallResult result) {
         lastInstructions = result.instructions();
-        log.addLast(new MessageRecord(++sequence, kind, method, caller, time, argument.length, result));
+        log.addLast(MessageRecord.of(++sequence, kind, method, caller, time, argument.length, result));
         if (log.size() > LOG_CAPACITY) {
             log.removeFirst();
         }
@@ -753,7 +752,7 @@ public final class LocalCanister {
 
     @Override
     public String toString() {
-        return "LocalCanister[" + canisterId + (module == null ? ", empty" : ", module "
-                + Arrays.toString(Arrays.copyOf(module.sha256(), 4)) + "...") + "]";
+        return "LocalCanister[" + canisterId + (module == null ? ", empty" : ", module sha256 "
+                + java.util.HexFormat.of().formatHex(module.sha256())) + "]";
     }
 }

@@ -126,7 +126,7 @@ class InstructionLimitTest {
         LocalCanister compiled = canister(CanisterLimits.ic(), ExecutionMode.COMPILED);
         LocalCanister interpreted = canister(CanisterLimits.ic(), ExecutionMode.INTERPRETED);
         LocalCanister reference = canister(CanisterLimits.ic(), ExecutionMode.REFERENCE);
-        assertEquals(reference.lastInstructions(), compiled.messageLog().get(0).result().instructions(), "install");
+        assertEquals(reference.lastInstructions(), compiled.messageLog().get(0).instructions(), "install");
         for (String method : new String[] {"inc", "echo", "stable_put", "reject", "no_reply"}) {
             long expected = reference.update(method, new byte[] {1, 2, 3}, BOB).instructions();
             assertTrue(expected > 0);
