@@ -9,7 +9,10 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -29,11 +32,13 @@ public final class CanisterModule {
     private final ExecutionMode mode;
     private final Function<Instance, Machine> machineFactory;
     private final Set<String> exports;
+    private final Map<String, Metadata> metadata;
     /** Reference mode: each instance's instruction counter, decremented by the interpreter's listener. */
     private final java.util.Map<Instance, long[]> referenceCounters = new java.util.WeakHashMap<>();
 
     private CanisterModule(byte[] sha256, int size, WasmModule instrumented, int counterGlobal, long startBudget,
-            ExecutionMode mode, Function<Instance, Machine> machineFactory, Set<String> exports) {
+            ExecutionMode mode, Function<Instance, Machine> machineFactory, Set<String> exports,
+            Map<String, Metadata> metadata) {
         this.sha256 = sha256;
         this.size = size;
         this.instrumented = instrumented;
@@ -42,6 +47,26 @@ public final class CanisterModule {
         this.mode = mode;
         this.machineFactory = machineFactory;
         this.exports = exports;
+        this.metadata = metadata;
+    }
+
+    /**
+     * A custom section {@code icp:public <name>} or {@code icp:private <name>}: what the IC serves at
+     * {@code /canister/<id>/metadata/<name>} (private ones only to controllers).
+     *
+     * @param name     the name after {@code icp:public } or {@code icp:private }
+     * @param isPublic whether anyone may read it
+     * @param content  the section's bytes
+     */
+    public record Metadata(String name, boolean isPublic, byte[] content) {
+        public Metadata {
+            content = content.clone();
+        }
+
+        @Override
+        public byte[] content() {
+            return content.clone();
+        }
     }
 
     /**
@@ -61,7 +86,7 @@ public final class CanisterModule {
         }
         if (mode == ExecutionMode.REFERENCE) {
             return new CanisterModule(sha256(wasm), wasm.length, original, -1, startBudget, mode,
-                    InterpreterMachine::new, Set.copyOf(exports));
+                    InterpreterMachine::new, Set.copyOf(exports), readMetadata(wasm));
         }
         MeteringInstrumenter.Result metered = MeteringInstrumenter.instrument(wasm, original, startBudget);
         WasmModule instrumented = Parser.parse(metered.wasm());
@@ -71,7 +96,30 @@ public final class CanisterModule {
                         .compile()
                 : InterpreterMachine::new;
         return new CanisterModule(sha256(wasm), wasm.length, instrumented, metered.counterGlobal(), startBudget,
-                mode, machineFactory, Set.copyOf(exports));
+                mode, machineFactory, Set.copyOf(exports), readMetadata(wasm));
+    }
+
+    /** The {@code icp:} custom sections of a validated module, by name. */
+    private static Map<String, Metadata> readMetadata(byte[] wasm) {
+        Map<String, Metadata> sections = new LinkedHashMap<>();
+        for (WasmBinary.Section section : WasmBinary.sections(wasm)) {
+            if (section.id() != WasmBinary.CUSTOM) {
+                continue;
+            }
+            String name = WasmBinary.customSectionName(wasm, section);
+            boolean isPublic = name.startsWith("icp:public ");
+            if (!isPublic && !name.startsWith("icp:private ")) {
+                continue;
+            }
+            String rest = name.substring(isPublic ? "icp:public ".length() : "icp:private ".length());
+            int nameBytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            int[] position = {section.contentStart()};
+            WasmBinary.readU32(wasm, position);
+            int contentStart = position[0] + nameBytes;
+            sections.put(rest, new Metadata(rest, isPublic,
+                    java.util.Arrays.copyOfRange(wasm, contentStart, section.contentEnd())));
+        }
+        return Collections.unmodifiableMap(sections);
     }
 
     static byte[] sha256(byte[] data) {
@@ -95,6 +143,11 @@ public final class CanisterModule {
     /** The names of the module's exports. */
     public Set<String> exports() {
         return exports;
+    }
+
+    /** The module's {@code icp:public} and {@code icp:private} custom sections, by name (without the prefix). */
+    public Map<String, Metadata> metadata() {
+        return metadata;
     }
 
     /** The compiled or interpreted mode it was prepared for. */

@@ -5,6 +5,8 @@ package dev.tealama.ichost;
  * {@code ic_error_types}; shown as {@code IC0503} and so on). The first digit is the {@link RejectCode}.
  */
 public enum ErrorCode {
+    /** No canister with the requested id (a replica answers this before any canister runs). */
+    CANISTER_NOT_FOUND(301),
     /** {@code canister_inspect_message} did not accept the message (or trapped). */
     CANISTER_REJECTED_MESSAGE(406),
     /** The canister trapped (a Wasm trap: unreachable, out of bounds, division by zero, stack overflow...). */

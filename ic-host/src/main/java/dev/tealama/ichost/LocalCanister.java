@@ -377,23 +377,60 @@ public final class LocalCanister {
      */
     public synchronized CallResult update(String method, byte[] argument, Principal caller) {
         long time = nextTime();
-        CallResult.Reject refused = refuseIngress(argument);
-        if (refused == null && instance == null) {
-            refused = noModule();
-        }
-        String export = "canister_update " + method;
-        if (refused == null && !module.exports().contains(export)) {
-            refused = reject(ErrorCode.CANISTER_METHOD_NOT_FOUND, "Canister has no update method '" + method + "'.",
-                    0);
-        }
-        if (refused == null && module.exports().contains("canister_inspect_message")) {
-            refused = inspect(method, argument, caller, time);
-        }
+        CallResult.Reject refused = screen(method, argument, caller, time, true);
         if (refused != null) {
             return record(MessageKind.UPDATE, method, caller, argument, time, refused);
         }
         return record(MessageKind.UPDATE, method, caller, argument, time,
-                execute(MessageKind.UPDATE, export, method, argument, caller, time, true));
+                execute(MessageKind.UPDATE, "canister_update " + method, method, argument, caller, time, true));
+    }
+
+    /**
+     * Decides whether this canister would accept an ingress update message, the way a replica's HTTP endpoint does
+     * before the message enters the IC: the argument's size, an installed module, an update method of that name and,
+     * if the canister exports it, {@code canister_inspect_message} (whose changes are discarded). Empty if the
+     * message is accepted; a refusal is recorded in the {@link #messageLog()} as an update.
+     * {@link #updateAccepted} then runs the message without inspecting it again.
+     */
+    public synchronized java.util.Optional<CallResult.Reject> inspectIngress(String method, byte[] argument,
+            Principal caller) {
+        long time = nextTime();
+        CallResult.Reject refused = screen(method, argument, caller, time, true);
+        if (refused != null) {
+            record(MessageKind.UPDATE, method, caller, argument, time, refused);
+        }
+        return java.util.Optional.ofNullable(refused);
+    }
+
+    /**
+     * Runs an update call that {@link #inspectIngress} accepted, without consulting {@code canister_inspect_message}
+     * again (on the IC a message is inspected when it arrives, not when it executes). The module and the method are
+     * checked again: the canister may have changed in between.
+     */
+    public synchronized CallResult updateAccepted(String method, byte[] argument, Principal caller) {
+        long time = nextTime();
+        CallResult.Reject refused = screen(method, argument, caller, time, false);
+        if (refused != null) {
+            return record(MessageKind.UPDATE, method, caller, argument, time, refused);
+        }
+        return record(MessageKind.UPDATE, method, caller, argument, time,
+                execute(MessageKind.UPDATE, "canister_update " + method, method, argument, caller, time, true));
+    }
+
+    /** Why an update cannot run (too large, no module, no such method, refused by inspection), or null. */
+    private CallResult.Reject screen(String method, byte[] argument, Principal caller, long time, boolean inspect) {
+        CallResult.Reject refused = refuseIngress(argument);
+        if (refused == null && instance == null) {
+            refused = noModule();
+        }
+        if (refused == null && !module.exports().contains("canister_update " + method)) {
+            refused = reject(ErrorCode.CANISTER_METHOD_NOT_FOUND, "Canister has no update method '" + method + "'.",
+                    0);
+        }
+        if (refused == null && inspect && module.exports().contains("canister_inspect_message")) {
+            refused = inspect(method, argument, caller, time);
+        }
+        return refused;
     }
 
     /**
