@@ -90,4 +90,25 @@ class InspectMessageTest {
         LocalCanister canister = installed();
         assertEquals(0, i32(canister.query("peek", new byte[0], Principal.anonymous())));
     }
+
+    @Test
+    void inspectIngressDecidesWithoutRunningTheMethod() {
+        LocalCanister canister = installed();
+        assertTrue(canister.inspectIngress("open", new byte[0], BOB).isEmpty(), "accepted");
+        CallResult.Reject closed = canister.inspectIngress("closed", new byte[0], BOB).orElseThrow();
+        assertEquals(ErrorCode.CANISTER_REJECTED_MESSAGE, closed.error());
+        CallResult.Reject missing = canister.inspectIngress("nothing", new byte[0], BOB).orElseThrow();
+        assertEquals(ErrorCode.CANISTER_METHOD_NOT_FOUND, missing.error());
+        assertEquals(RejectCode.CANISTER_ERROR, missing.rejectCode());
+        assertEquals(0, i32(canister.query("peek", new byte[0], BOB)), "inspection changed nothing");
+    }
+
+    @Test
+    void updateAcceptedRunsWithoutAskingInspectionAgain() {
+        LocalCanister canister = installed();
+        // "closed" is never accepted by canister_inspect_message; a host that inspected it earlier may still run it.
+        assertEquals(1, i32(canister.updateAccepted("closed", new byte[0], BOB)));
+        assertEquals(ErrorCode.CANISTER_METHOD_NOT_FOUND,
+                rejected(canister.updateAccepted("nothing", new byte[0], BOB)).error());
+    }
 }

@@ -305,7 +305,10 @@ public final class LocalReplica implements AutoCloseable {
         traffic.resetCounts();
     }
 
-    /** Accepted update calls stay {@code received} and do not run until {@link #releaseUpdates()}. */
+    /**
+     * Holds the update thread until {@link #releaseUpdates()}: the next accepted call becomes {@code processing} and
+     * waits, those after it stay {@code received}.
+     */
     public void holdUpdates() {
         gate.hold();
     }
@@ -383,13 +386,13 @@ public final class LocalReplica implements AutoCloseable {
     void submitUpdate(LocalCanister canister, Request.Call call) {
         byte[] requestId = call.header().requestId();
         updates.execute(() -> {
+            history.update(requestId, new RequestStatus.Processing());
             try {
                 gate.awaitOpen();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            history.update(requestId, new RequestStatus.Processing());
             RequestStatus outcome;
             try {
                 CallResult result;

@@ -57,11 +57,18 @@ final class CheckingTransport implements ReplicaTransport {
     }
 
     private final String url;
+    private volatile int callVersion = 2;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<Exchange> exchanges = new ArrayList<>();
 
     CheckingTransport(String url) {
         this.url = url;
+    }
+
+    /** Sends calls to {@code /api/v3/.../call} (the synchronous call) instead of v2. */
+    CheckingTransport synchronousCalls() {
+        callVersion = 3;
+        return this;
     }
 
     synchronized List<Exchange> exchanges() {
@@ -90,7 +97,7 @@ final class CheckingTransport implements ReplicaTransport {
     @Override
     public CompletableFuture<ReplicaResponse> call(Principal canisterId, byte[] envelope, RequestId requestId,
             Map<String, String> headers) {
-        return send("POST", "/api/v2/canister/" + canisterId + "/call", envelope, true);
+        return send("POST", "/api/v" + callVersion + "/canister/" + canisterId + "/call", envelope, true);
     }
 
     @Override
@@ -140,7 +147,9 @@ final class CheckingTransport implements ReplicaTransport {
             }
             if (exchange.status() < 200 || exchange.status() > 299) {
                 result.completeExceptionally(new HttpStatusException(exchange.status(), exchange.responseText()));
-            } else if (isCall && exchange.status() == 200 && exchange.responseBody().length > 0) {
+            } else if (isCall && exchange.status() == 200 && exchange.responseBody().length > 0
+                    && !"replied".equals(new ObjectMapper(new CBORFactory()).readValue(exchange.responseBody(),
+                            Map.class).get("status"))) {
                 Map<?, ?> reject = new ObjectMapper(new CBORFactory()).readValue(exchange.responseBody(), Map.class);
                 result.completeExceptionally(new CallRejectedException(((Number) reject.get("reject_code")).intValue(),
                         (String) reject.get("reject_message"), (String) reject.get("error_code")));
