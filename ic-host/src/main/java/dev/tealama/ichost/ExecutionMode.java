@@ -1,0 +1,12 @@
+package dev.tealama.ichost;
+
+/** How Chicory runs the canister's Wasm. Both count instructions the same way (see {@link MeteringInstrumenter}). */
+public enum ExecutionMode {
+    /**
+     * Chicory's compiler: Wasm functions become JVM bytecode when the module is installed (30-60 times faster than
+     * the interpreter). Functions too large for one JVM method run in the interpreter.
+     */
+    COMPILED,
+    /** Chicory's interpreter: slow (about 50 M instructions/s), for comparisons and debugging. */
+    INTERPRETED
+}
