@@ -13,13 +13,14 @@ import dev.tealama.session.StepBudget;
  * unlucky unit (a garbage collection, a slower kind of work) makes the next estimates cautious.
  */
 final class InstructionBudget implements StepBudget {
-    /** Instructions per work unit assumed before any was measured: cautious (the scalar kernels need ~20-70). */
+    /** Instructions per work unit assumed before any was measured (load measures it on one layer). */
     static final double INITIAL_RATIO = 200;
 
     private final long limit;
     private final long start;
     private double ratio;
     private long mark;
+    private boolean spentAny;
 
     /**
      * @param limit instructions this message may use in all (the counter counts from the message's start)
@@ -35,6 +36,9 @@ final class InstructionBudget implements StepBudget {
 
     @Override
     public long remaining() {
+        if (!spentAny) {
+            return capacity(); // the first unit of a step is measured against the whole step, as the session sizes it
+        }
         long left = limit - Message.instructions();
         return left <= 0 ? 0 : (long) (left / ratio);
     }
@@ -53,6 +57,7 @@ final class InstructionBudget implements StepBudget {
             ratio = observed > ratio ? observed : ratio * 0.75 + observed * 0.25;
         }
         mark = now;
+        spentAny = true;
     }
 
     /** The learned ratio, to start the next step with. */

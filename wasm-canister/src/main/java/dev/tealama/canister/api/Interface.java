@@ -92,6 +92,7 @@ public final class Interface {
             "prompt_tokens_done", NAT32,
             "generated_tokens", NAT32,
             "steps", NAT32,
+            "work_units", NAT64,
             "instructions", NAT64);
 
     public static final CandidType.Record STEP_REPLY = record(

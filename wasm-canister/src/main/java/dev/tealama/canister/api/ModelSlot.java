@@ -6,7 +6,12 @@ import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
 import dev.tealama.canister.store.WeightArena;
 import dev.tealama.math.Sha256;
+import dev.tealama.model.ForwardPass;
+import dev.tealama.model.LayerWeights;
+import dev.tealama.model.LlamaConfig;
 import dev.tealama.model.LlamaModel;
+import dev.tealama.model.NumericScheme;
+import dev.tealama.model.ScalarKernels;
 
 import java.util.Arrays;
 
@@ -39,6 +44,7 @@ final class ModelSlot {
     private long hashed;
     private boolean verified;
     private LlamaModel model;
+    private double instructionsPerUnit;
     private double hashCostPerByte = 200;
     private double restoreCostPerByte = 2;
 
@@ -211,13 +217,16 @@ final class ModelSlot {
         if (worked && Message.instructions() > budget / 4) {
             return new Progress(Phase.PARSING, size, size);
         }
+        LlamaModel loaded;
         try {
-            model = LlamaModel.load(arena);
+            loaded = LlamaModel.load(arena);
         } catch (TealamaException e) {
             throw new TealamaException("the uploaded file is not a model this canister can run: " + e.getMessage());
         } catch (IndexOutOfBoundsException e) {
             throw new TealamaException("the uploaded file is not a valid GGUF model: " + e.getMessage());
         }
+        instructionsPerUnit = calibrate(loaded);
+        model = loaded;
         return new Progress(Phase.LOADED, size, size);
     }
 
@@ -247,6 +256,31 @@ final class ModelSlot {
                     + Sha256.hex(sha256) + ", got " + Sha256.hex(digest) + "); upload the model again");
         }
         verified = true;
+    }
+
+    /**
+     * Instructions per work unit of this model, measured on one layer of one token, so that the first
+     * {@code session_step} can size its work (the steps keep refining it).
+     */
+    private static double calibrate(LlamaModel model) {
+        ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, 1, 1);
+        long before = Message.instructions();
+        forward.beginBatch(new int[] {0}, 0, 1, 0);
+        forward.runLayer(0);
+        long spent = Message.instructions() - before;
+        LayerWeights w = model.weights().layers().get(0);
+        LlamaConfig c = model.config();
+        // as GenerationSession counts a layer: its weights, plus attention over one position
+        long units = (long) w.query().rows() * w.query().cols() + (long) w.key().rows() * w.key().cols()
+                + (long) w.value().rows() * w.value().cols()
+                + (long) w.attentionOutput().rows() * w.attentionOutput().cols()
+                + 3L * c.ffnDim() * c.dim() + 2L * c.queryDim();
+        return Math.max(1.0, (double) spent / units);
+    }
+
+    /** Instructions per work unit measured when the model was loaded (0 before). */
+    double instructionsPerUnit() {
+        return instructionsPerUnit;
     }
 
     private static boolean fits(double cost, long budget) {

@@ -138,7 +138,11 @@ final class TealamaService {
     byte[] load(byte[] arg) {
         requireController("load a model");
         CandidDecoder.decode(arg, Interface.NO_ARGS);
+        boolean wasLoaded = slot.isLoaded();
         ModelSlot.Progress p = slot.load(config.loadInstructions());
+        if (!wasLoaded && slot.isLoaded()) {
+            sessions.learned(slot.instructionsPerUnit());
+        }
         String phase;
         switch (p.phase()) {
             case RESTORING: phase = "restoring"; break;
@@ -371,6 +375,7 @@ final class TealamaService {
                 .set("prompt_tokens_done", (long) c.promptTokensDone())
                 .set("generated_tokens", (long) c.generatedTokens())
                 .set("steps", (long) c.steps())
+                .set("work_units", c.workUnits())
                 .set("instructions", instructions);
     }
 
