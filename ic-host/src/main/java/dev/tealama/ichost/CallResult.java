@@ -30,6 +30,11 @@ public sealed interface CallResult permits CallResult.Reply, CallResult.Reject {
             return data.clone();
         }
 
+        /** The number of reply bytes. */
+        public int size() {
+            return data.length;
+        }
+
         @Override
         public String toString() {
             return "Reply[" + data.length + " bytes, " + instructions + " instructions]";

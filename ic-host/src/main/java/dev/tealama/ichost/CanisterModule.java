@@ -29,6 +29,8 @@ public final class CanisterModule {
     private final ExecutionMode mode;
     private final Function<Instance, Machine> machineFactory;
     private final Set<String> exports;
+    /** Reference mode: each instance's instruction counter, decremented by the interpreter's listener. */
+    private final java.util.Map<Instance, long[]> referenceCounters = new java.util.WeakHashMap<>();
 
     private CanisterModule(byte[] sha256, int size, WasmModule instrumented, int counterGlobal, long startBudget,
             ExecutionMode mode, Function<Instance, Machine> machineFactory, Set<String> exports) {
@@ -53,6 +55,14 @@ public final class CanisterModule {
      */
     public static CanisterModule prepare(byte[] wasm, long startBudget, ExecutionMode mode) {
         WasmModule original = ModuleValidator.validate(wasm);
+        Set<String> exports = new LinkedHashSet<>();
+        for (int i = 0; i < original.exportSection().exportCount(); i++) {
+            exports.add(original.exportSection().getExport(i).name());
+        }
+        if (mode == ExecutionMode.REFERENCE) {
+            return new CanisterModule(sha256(wasm), wasm.length, original, -1, startBudget, mode,
+                    InterpreterMachine::new, Set.copyOf(exports));
+        }
         MeteringInstrumenter.Result metered = MeteringInstrumenter.instrument(wasm, original, startBudget);
         WasmModule instrumented = Parser.parse(metered.wasm());
         Function<Instance, Machine> machineFactory = mode == ExecutionMode.COMPILED
@@ -60,10 +70,6 @@ public final class CanisterModule {
                         .withInterpreterFallback(InterpreterFallback.SILENT)
                         .compile()
                 : InterpreterMachine::new;
-        Set<String> exports = new LinkedHashSet<>();
-        for (int i = 0; i < original.exportSection().exportCount(); i++) {
-            exports.add(original.exportSection().getExport(i).name());
-        }
         return new CanisterModule(sha256(wasm), wasm.length, instrumented, metered.counterGlobal(), startBudget,
                 mode, machineFactory, Set.copyOf(exports));
     }
@@ -104,11 +110,48 @@ public final class CanisterModule {
         return instrumented;
     }
 
-    int counterGlobal() {
-        return counterGlobal;
+    /**
+     * A new instance of this module, not initialized (its start function has not run), built by a builder that
+     * {@code configure} completes; in reference mode with the listener that counts instructions.
+     */
+    Instance newInstance(java.util.function.UnaryOperator<Instance.Builder> configure) {
+        Instance.Builder builder = Instance.builder(instrumented)
+                .withMachineFactory(machineFactory)
+                .withInitialize(false);
+        if (mode != ExecutionMode.REFERENCE) {
+            return configure.apply(builder).build();
+        }
+        long[] counter = {startBudget};
+        builder.withUnsafeExecutionListener((instruction, stack) -> {
+            if (--counter[0] < 0) {
+                throw new com.dylibso.chicory.runtime.TrapException("instruction limit exceeded");
+            }
+        });
+        Instance instance = configure.apply(builder).build();
+        synchronized (referenceCounters) {
+            referenceCounters.put(instance, counter);
+        }
+        return instance;
     }
 
-    Function<Instance, Machine> machineFactory() {
-        return machineFactory;
+    /** The instructions the current message may still execute in this instance. */
+    long remaining(Instance instance) {
+        if (mode == ExecutionMode.REFERENCE) {
+            synchronized (referenceCounters) {
+                return referenceCounters.get(instance)[0];
+            }
+        }
+        return instance.global(counterGlobal).getValue();
     }
+
+    void setRemaining(Instance instance, long value) {
+        if (mode == ExecutionMode.REFERENCE) {
+            synchronized (referenceCounters) {
+                referenceCounters.get(instance)[0] = value;
+            }
+        } else {
+            instance.global(counterGlobal).setValue(value);
+        }
+    }
+
 }

@@ -16,8 +16,8 @@ final class Execution {
     /** The instruction limit of the whole message (all its parts, for install and upgrade). */
     final long instructionLimit;
     final int maxReplyBytes;
-    /** Index of the instruction counter global in the instrumented module. */
-    final int counterGlobal;
+    /** The running module, which knows where its instruction counter is. */
+    final CanisterModule module;
 
     final ByteArrayOutputStream reply = new ByteArrayOutputStream();
     Response response = Response.NONE;
@@ -25,7 +25,7 @@ final class Execution {
     boolean accepted;
 
     Execution(MessageKind kind, String method, Principal caller, byte[] argument, long time, long instructionLimit,
-            int maxReplyBytes, int counterGlobal) {
+            int maxReplyBytes, CanisterModule module) {
         this.kind = kind;
         this.method = method;
         this.caller = caller;
@@ -33,11 +33,11 @@ final class Execution {
         this.time = time;
         this.instructionLimit = instructionLimit;
         this.maxReplyBytes = maxReplyBytes;
-        this.counterGlobal = counterGlobal;
+        this.module = module;
     }
 
     /** The instructions this message executed so far: its limit less what the counter says is left. */
     long instructionsSoFar(Instance instance) {
-        return instructionLimit - instance.global(counterGlobal).getValue();
+        return instructionLimit - module.remaining(instance);
     }
 }

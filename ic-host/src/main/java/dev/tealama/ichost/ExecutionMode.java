@@ -8,5 +8,11 @@ public enum ExecutionMode {
      */
     COMPILED,
     /** Chicory's interpreter: slow (about 50 M instructions/s), for comparisons and debugging. */
-    INTERPRETED
+    INTERPRETED,
+    /**
+     * The reference count: the module as given, not instrumented, run by Chicory's interpreter, which reports every
+     * instruction it executes to a listener that counts them (and traps the message past its limit). The slowest
+     * mode; it exists to check that the instrumented count is the same.
+     */
+    REFERENCE
 }

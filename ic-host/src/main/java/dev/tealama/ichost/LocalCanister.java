@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -318,15 +317,12 @@ public final class LocalCanister {
         Instantiated result = new Instantiated();
         current = start;
         try {
-            result.instance = Instance.builder(prepared.instrumented())
+            result.instance = prepared.newInstance(builder -> builder
                     .withImportValues(systemApi.importsFor(prepared.instrumented()))
-                    .withMachineFactory(prepared.machineFactory())
                     .withMemoryFactory(memoryLimits -> {
                         result.memory = new TransactionalMemory(memoryLimits, limits.wasmMemoryLimitBytes());
                         return result.memory;
-                    })
-                    .withInitialize(false)
-                    .build();
+                    }));
         } catch (RuntimeException e) {
             result.failure = classify(e, 0, start.instructionLimit);
             current = null;
@@ -468,7 +464,7 @@ public final class LocalCanister {
                 break;
         }
         Execution execution = new Execution(kind, method, caller, argument, time, limit, maxReply,
-                module.counterGlobal());
+                module);
         long[] globals = saveGlobals(instance);
         setRemaining(instance, module, limit);
         boolean keep = false;
@@ -594,17 +590,17 @@ public final class LocalCanister {
 
     private Execution execution(MessageKind kind, String method, Principal caller, byte[] argument, long time,
             long limit, CanisterModule of) {
-        return new Execution(kind, method, caller, argument, time, limit, 0, of.counterGlobal());
+        return new Execution(kind, method, caller, argument, time, limit, 0, of);
     }
 
     // ---- the instruction counter and the globals ----
 
     private static long remaining(Instance target, CanisterModule of) {
-        return target.global(of.counterGlobal()).getValue();
+        return of.remaining(target);
     }
 
     private static void setRemaining(Instance target, CanisterModule of, long value) {
-        target.global(of.counterGlobal()).setValue(value);
+        of.setRemaining(target, value);
     }
 
     /** Low and high halves of every global (the high half matters for v128). */
@@ -638,7 +634,7 @@ public final class LocalCanister {
     private CallResult record(MessageKind kind, String method, Principal caller, byte[] argument, long time,
             CallResult result) {
         lastInstructions = result.instructions();
-        log.addLast(new MessageRecord(++sequence, kind, method, caller, time, argument.length, result));
+        log.addLast(MessageRecord.of(++sequence, kind, method, caller, time, argument.length, result));
         if (log.size() > LOG_CAPACITY) {
             log.removeFirst();
         }
@@ -727,6 +723,11 @@ public final class LocalCanister {
         return memory == null ? 0 : (long) memory.pages() * StableMemory.WASM_PAGE;
     }
 
+    /** The Wasm memory of the running instance (null when empty), for tests of this package. */
+    synchronized TransactionalMemory wasmMemory() {
+        return memory;
+    }
+
     /** The update and query methods the installed module exports, with their kind ("update" or "query"). */
     public synchronized Map<String, String> methods() {
         Map<String, String> methods = new LinkedHashMap<>();
@@ -751,7 +752,7 @@ public final class LocalCanister {
 
     @Override
     public String toString() {
-        return "LocalCanister[" + canisterId + (module == null ? ", empty" : ", module "
-                + Arrays.toString(Arrays.copyOf(module.sha256(), 4)) + "...") + "]";
+        return "LocalCanister[" + canisterId + (module == null ? ", empty" : ", module sha256 "
+                + java.util.HexFormat.of().formatHex(module.sha256())) + "]";
     }
 }

@@ -4,6 +4,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.Instruction;
+import com.dylibso.chicory.wasm.types.OpCode;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
@@ -12,12 +13,12 @@ import java.util.List;
  * execution listener does not, and the interpreter is far too slow for models).
  *
  * <p>The rewritten module has one more global, an i64 holding the instructions the message may still execute. The
- * code of every function is cut into straight-line segments: a segment ends after an instruction that branches or
- * is a branch target's neighbour ({@code loop}, {@code if}, {@code else}, {@code end}, {@code br}, {@code br_if},
- * {@code br_table}, {@code return}, {@code unreachable}). At the start of each segment the rewritten code subtracts
- * the number of original instructions in the segment. At function entries and loop heads it also checks the counter
- * and executes {@code unreachable} once it is negative, so a runaway loop or recursion traps within one segment of
- * the limit; the host tells this trap from the canister's own by the negative counter.
+ * code of every function is cut into straight-line segments, which start at the function's entry, at the first
+ * instruction of a loop body, of a then- and an else-branch, after a conditional or unconditional branch, and just
+ * after every {@code end} but the function's (where branches land). At the start of each segment the rewritten code
+ * subtracts the number of original instructions in the segment. At function entries and loop heads it also checks
+ * the counter and executes {@code unreachable} once it is negative, so a runaway loop or recursion traps within one
+ * segment of the limit; the host tells this trap from the canister's own by the negative counter.
  *
  * <p>What counts as one instruction is what Chicory's interpreter counts: every instruction of the function body,
  * {@code block}, {@code loop}, {@code end} and {@code else} included, each as 1 (the IC weighs some instructions
@@ -139,43 +140,56 @@ final class MeteringInstrumenter {
     private static byte[] functionBody(byte[] wasm, int bodyStart, int bodyEnd,
             List<? extends Instruction> instructions, int counter) {
         int n = instructions.size();
-        // Segment costs: segmentCost[i] > 0 where a segment starts at instruction i.
+        // segmentCost[i] > 0 where a segment starts at instruction i; its charge is emitted before instruction i,
+        // or right after it when instruction i is an end (code before an end is still inside the block).
         long[] segmentCost = new long[n];
         int segmentStart = 0;
         for (int i = 0; i < n; i++) {
-            segmentCost[segmentStart]++;
-            if (i + 1 < n && endsSegment(instructions.get(i))) {
-                segmentStart = i + 1;
+            if (i > 0 && startsSegment(instructions.get(i - 1), instructions.get(i), i == n - 1)) {
+                segmentStart = i;
             }
+            segmentCost[segmentStart]++;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((bodyEnd - bodyStart) * 2);
         int codeStart = instructions.get(0).address();
         out.write(wasm, bodyStart, codeStart - bodyStart); // the locals
         for (int i = 0; i < n; i++) {
-            if (segmentCost[i] > 0) {
+            Instruction instruction = instructions.get(i);
+            boolean chargeAfter = i > 0 && instruction.opcode() == OpCode.END;
+            if (segmentCost[i] > 0 && !chargeAfter) {
                 charge(out, counter, segmentCost[i]);
-                boolean loopHead = i > 0 && isLoop(instructions.get(i - 1));
-                if (i == 0 || loopHead) {
+                if (i == 0 || isLoop(instructions.get(i - 1))) {
                     checkLimit(out, counter);
                 }
             }
-            int start = instructions.get(i).address();
+            int start = instruction.address();
             int end = i + 1 < n ? instructions.get(i + 1).address() : bodyEnd;
             out.write(wasm, start, end - start);
+            if (segmentCost[i] > 0 && chargeAfter) {
+                charge(out, counter, segmentCost[i]);
+            }
         }
         return out.toByteArray();
     }
 
     private static boolean isLoop(Instruction instruction) {
-        return instruction.opcode() == com.dylibso.chicory.wasm.types.OpCode.LOOP;
+        return instruction.opcode() == OpCode.LOOP;
     }
 
-    private static boolean endsSegment(Instruction instruction) {
-        switch (instruction.opcode()) {
+    /**
+     * Whether {@code next} starts a segment, given the instruction before it: an {@code end} other than the
+     * function's (a branch may land just after it, and the code before it may be dead or another branch's), the
+     * first instruction of a loop body, of a then- or else-branch, the instruction after a conditional branch, and
+     * the one after an unconditional branch (dead code up to the next {@code end}).
+     */
+    private static boolean startsSegment(Instruction previous, Instruction next, boolean last) {
+        if (next.opcode() == OpCode.END) {
+            return !last;
+        }
+        switch (previous.opcode()) {
             case LOOP:
             case IF:
             case ELSE:
-            case END:
             case BR:
             case BR_IF:
             case BR_TABLE:

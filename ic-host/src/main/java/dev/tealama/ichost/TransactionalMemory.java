@@ -23,6 +23,9 @@ import java.util.Arrays;
  * {@link #writable} is null, and the first write copies it into {@link #saved} before changing it. {@link #commit()}
  * forgets the copies; {@link #rollback()} puts them back, drops the pages the message grew and restores the data
  * segments it dropped.
+ *
+ * <p>Pages the canister has never written are all the same shared page of zeros, so a canister that grows a large
+ * heap (TeaVM grows its whole heap at start) costs the JVM only the pages it actually writes.
  */
 final class TransactionalMemory implements Memory {
 
@@ -35,6 +38,9 @@ final class TransactionalMemory implements Memory {
     private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle DOUBLE =
             MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Every page never written since it was grown; read-only. */
+    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
 
     private final MemoryLimits limits;
     /** Pages past this trap with a message (the canister's wasm_memory_limit or this host's cap). */
@@ -68,10 +74,7 @@ final class TransactionalMemory implements Memory {
         this.pages = new byte[slots][];
         this.writable = new byte[slots][];
         this.saved = new byte[slots][];
-        for (int p = 0; p < limits.initialPages(); p++) {
-            pages[p] = new byte[PAGE_SIZE];
-            writable[p] = pages[p];
-        }
+        Arrays.fill(pages, 0, limits.initialPages(), ZERO_PAGE);
         this.pageCount = limits.initialPages();
         this.pageCountAtStart = 0;
     }
@@ -113,9 +116,20 @@ final class TransactionalMemory implements Memory {
         }
     }
 
-    /** Pages written since the last commit or rollback (grown pages included). */
-    int dirtyPages() {
-        return savedCount + (pageCount - pageCountAtStart);
+    /** Pages written since the last commit or rollback that existed before (their old contents are kept). */
+    int savedPages() {
+        return savedCount;
+    }
+
+    /** Pages that hold memory of their own (written at least once); the others share one page of zeros. */
+    int materializedPages() {
+        int count = 0;
+        for (int p = 0; p < pageCount; p++) {
+            if (pages[p] != ZERO_PAGE) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private byte[] writablePage(int page) {
@@ -133,10 +147,13 @@ final class TransactionalMemory implements Memory {
             throw outOfBounds((long) page << PAGE_SHIFT, 1);
         }
         byte[] current = pages[page];
-        saved[page] = current;
-        byte[] copy = current.clone();
+        byte[] copy = current == ZERO_PAGE ? new byte[PAGE_SIZE] : current.clone();
         pages[page] = copy;
         writable[page] = copy;
+        if (page >= pageCountAtStart) {
+            return copy; // grown by this message: rollback drops it, nothing to save
+        }
+        saved[page] = current;
         if (savedCount == savedIndices.length) {
             savedIndices = Arrays.copyOf(savedIndices, savedCount * 2);
         }
@@ -195,10 +212,7 @@ final class TransactionalMemory implements Memory {
         if (wanted > limitPages) {
             throw new CanisterTrap(ErrorCode.CANISTER_WASM_MEMORY_LIMIT_EXCEEDED, tooLarge(wanted));
         }
-        for (int p = previous; p < wanted; p++) {
-            pages[p] = new byte[PAGE_SIZE];
-            writable[p] = pages[p];
-        }
+        Arrays.fill(pages, previous, (int) wanted, ZERO_PAGE);
         pageCount = (int) wanted;
         return previous;
     }
@@ -307,7 +321,11 @@ final class TransactionalMemory implements Memory {
 
     @Override
     public void zero() {
-        fill((byte) 0, 0, (int) Math.min(sizeInBytes(), Integer.MAX_VALUE));
+        for (int p = 0; p < pageCount; p++) {
+            if (pages[p] != ZERO_PAGE) {
+                Arrays.fill(writablePage(p), (byte) 0);
+            }
+        }
     }
 
     @Override

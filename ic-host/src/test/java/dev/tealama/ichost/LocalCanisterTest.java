@@ -284,8 +284,9 @@ class LocalCanisterTest {
         assertEquals(BOB, log.get(1).caller());
         assertTrue(log.get(1).succeeded());
         assertFalse(log.get(2).succeeded());
-        assertTrue(log.get(1).result().instructions() > 0);
-        assertEquals(log.get(1).result().instructions(), log.get(1).result().instructions());
+        assertEquals(4, log.get(1).replyBytes());
+        assertTrue(log.get(1).instructions() > 0);
+        assertEquals(ErrorCode.CANISTER_METHOD_NOT_FOUND, log.get(2).reject().error());
     }
 
     @Test

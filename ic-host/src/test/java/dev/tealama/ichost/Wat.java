@@ -15,7 +15,7 @@ final class Wat {
     private Wat() {
     }
 
-    static byte[] compile(String wat) {
+    static byte[] compile(String wat, String... flags) {
         try {
             Path dir = Files.createTempDirectory("tealama-wat");
             Path source = dir.resolve("module.wat");
@@ -23,7 +23,10 @@ final class Wat {
             Files.writeString(source, wat, StandardCharsets.UTF_8);
             Process process;
             try {
-                process = new ProcessBuilder("wat2wasm", source.toString(), "-o", output.toString())
+                java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(flags));
+                command.add(0, "wat2wasm");
+                command.addAll(java.util.List.of(source.toString(), "-o", output.toString()));
+                process = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .start();
             } catch (IOException e) {

@@ -163,6 +163,7 @@
 
   ;; Runaway code.
   (func (export "canister_update spin") (call $bump) (loop $forever (br $forever)))
+  (func (export "canister_query spin_query") (loop $forever (br $forever)))
   (func $recurse (call $recurse))
   (func (export "canister_update recurse") (call $recurse))
 
