@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Turns TeaVM's output into the canister module (see ../../docs/canister-build.md and canister-toolchain.md):
+# Turns TeaVM's output into the canister module (see docs/canister.md):
 #   1. wat2wasm the shims (TeaVM runtime → ic0, java.lang.Math → Wasm instructions / DetMath, arena memory)
 #   2. wasm-merge them into TeaVM's module
 #   3. finish.mjs strip: only canister_* exports, unused code removed, validated, ic0-only imports enforced
