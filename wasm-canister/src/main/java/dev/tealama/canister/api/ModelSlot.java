@@ -2,6 +2,7 @@ package dev.tealama.canister.api;
 
 import dev.tealama.TealamaException;
 import dev.tealama.canister.ic.Message;
+import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
 import dev.tealama.canister.store.WeightArena;
@@ -13,6 +14,7 @@ import dev.tealama.model.LlamaModel;
 import dev.tealama.model.NumericScheme;
 import dev.tealama.model.ScalarKernels;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -109,7 +111,7 @@ final class ModelSlot {
         if (digest.length != Sha256.DIGEST_LENGTH) {
             throw new TealamaException("sha256 must be 32 bytes, got " + digest.length);
         }
-        if (newName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StableStore.MAX_NAME_BYTES) {
+        if (newName.getBytes(StandardCharsets.UTF_8).length > StableStore.MAX_NAME_BYTES) {
             throw new TealamaException("the name is longer than " + StableStore.MAX_NAME_BYTES + " bytes");
         }
         if (size <= 0) {
@@ -147,7 +149,7 @@ final class ModelSlot {
             StableStore.writeModel(offset, arena.address(offset), bytes.length);
         } else {
             // after an upgrade, before load restored the arena: stable memory only (load copies it all)
-            long address = dev.tealama.canister.store.LinearMemory.addressOf(bytes, 0);
+            long address = LinearMemory.addressOf(bytes, 0);
             StableStore.writeModel(offset, address, bytes.length);
         }
         StableStore.recordChunk(index, offset, bytes.length);

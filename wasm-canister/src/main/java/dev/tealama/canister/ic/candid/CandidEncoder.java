@@ -1,6 +1,5 @@
 package dev.tealama.canister.ic.candid;
 
-import dev.tealama.canister.ic.candid.CandidType.Field;
 import dev.tealama.canister.ic.candid.CandidType.Opt;
 import dev.tealama.canister.ic.candid.CandidType.Primitive;
 import dev.tealama.canister.ic.candid.CandidType.Record;
