@@ -138,6 +138,14 @@ class CanisterRejectionTest {
         String m = c.rejected(TestCanister.USER, "session_start", Interface.SESSION_START_ARGS, "Once", options);
         assertTrue(m.contains("too many sessions"), m);
         assertEquals(2L, c.modelInfo().get("sessions"));
+        // a finished session makes room: the oldest finished one is dropped
+        RecordValue shortRun = TestCanister.options().set("template", "plain").set("max_tokens", 1L);
+        c.configure(TestCanister.config().set("max_sessions", 3L));
+        TestCanister.Generation done = c.generate(TestCanister.USER, "Once", shortRun);
+        c.start(TestCanister.USER, "Once", options);
+        assertEquals(3L, c.modelInfo().get("sessions"));
+        m = c.rejected(TestCanister.USER, "session_step", Interface.SESSION_ID_ARGS, done.id());
+        assertTrue(m.contains("no session " + done.id()), m);
     }
 
     @Test
