@@ -19,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The canister end to end on the committed test models: a chunked upload in shuffled order with duplicates, an
  * interruption resumed from upload_status, load, and generation whose token ids equal llama.cpp's greedy reference
  * and the JVM core's run (greedy and sampled, several seeds), with the last logits bit-identical to the JVM's.
+ *
+ * <p>Logits are compared through their SHA-256 (of the float32 bits, little-endian), which the canister computes in
+ * a query: equal digests mean equal bits (a collision is out of reach), and a 512 KB vector need not cross the
+ * interface. Sampled runs add a second check of the whole distribution: with temperature, top-k, top-p and min-p,
+ * a one-bit difference in a logit can change a draw.
  */
 class CanisterGenerationTest {
 
@@ -32,7 +37,24 @@ class CanisterGenerationTest {
         check("tiny-llama3-Q8_0.gguf", 6);
     }
 
-    private static void check(String file, int sampledTokens) {
+    @Test
+    void chatTemplateAndSystemPromptAsTheJvm() {
+        byte[] model = TestData.readModel("tiny-llama3-Q8_0.gguf");
+        TestCanister canister = new TestCanister();
+        canister.upload(model, "tiny");
+        canister.load();
+        RecordValue options = TestCanister.options().set("system_prompt", "You are terse.").set("seed", 77L)
+                .set("max_tokens", 4L).set("context_size", 256L);
+        RecordValue started = canister.start(TestCanister.USER, "Say hello <|eot_id|>", options);
+        assertEquals("llama3", started.get("template"));
+        TestCanister.Generation g = canister.run(TestCanister.USER, (Long) started.get("id"));
+        JvmReference.Run jvm = JvmReference.generate(model, "auto", "You are terse.", "Say hello <|eot_id|>",
+                SamplingOptions.defaults(77), 4, 256);
+        assertArrayEquals(jvm.tokens(), g.tokens());
+        assertArrayEquals(jvm.logitsSha256(), canister.logitsSha256(TestCanister.USER, g.id()));
+    }
+
+    static void check(String file, int sampledTokens) {
         byte[] model = TestData.readModel(file);
         TestCanister canister = new TestCanister();
         uploadShuffledWithRetriesAndAnInterruption(canister, model, file);

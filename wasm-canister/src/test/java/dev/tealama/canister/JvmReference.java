@@ -31,8 +31,18 @@ final class JvmReference {
      */
     static Run generate(byte[] modelFile, String template, String prompt, SamplingOptions sampling, int maxTokens,
                         int contextSize) {
+        return generate(modelFile, template, null, prompt, sampling, maxTokens, contextSize);
+    }
+
+    /** As above, with a system prompt (or null), and {@code auto} for the template the model's metadata names. */
+    static Run generate(byte[] modelFile, String template, String system, String prompt, SamplingOptions sampling,
+                        int maxTokens, int contextSize) {
         LlamaModel model = LlamaModel.load(new ArrayByteSource(modelFile));
-        String text = ChatTemplate.named(template).render(List.of(ChatMessage.user(prompt)), true);
+        ChatTemplate chat = template.equals("auto") ? ChatTemplate.detect(model.chatTemplateSource())
+                : ChatTemplate.named(template);
+        List<ChatMessage> messages = system == null ? List.of(ChatMessage.user(prompt))
+                : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
+        String text = chat.render(messages, true);
         int[] tokens = model.tokenizer().encode(text, true, true);
         ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
                 Math.min(32, contextSize));
