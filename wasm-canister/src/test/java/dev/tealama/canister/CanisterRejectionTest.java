@@ -114,6 +114,18 @@ class CanisterRejectionTest {
     }
 
     @Test
+    void aModelTooLargeForTheMemoryIsRefusedAtUploadBegin() {
+        // past the 4 GiB Wasm memory: the canister refuses it itself
+        assertRejected("does not fit the 4 GiB Wasm memory", () -> canister.rejected(TestCanister.CONTROLLER,
+                "upload_begin", Interface.UPLOAD_BEGIN_ARGS, 5L << 30, new byte[32], "huge"));
+        // past what the memory can grow to (the IC's wasm_memory_limit, 3 GiB; this host's 2 GiB)
+        assertRejected("memory", () -> canister.rejected(TestCanister.CONTROLLER, "upload_begin",
+                Interface.UPLOAD_BEGIN_ARGS, 3L << 30, new byte[32], "large"));
+        assertRejected("sha256 must be 32 bytes", () -> canister.rejected(TestCanister.CONTROLLER, "upload_begin",
+                Interface.UPLOAD_BEGIN_ARGS, 1000L, new byte[31], "x"));
+    }
+
+    @Test
     void badSessionOptions() {
         RecordValue tooLong = TestCanister.options().set("template", "plain").set("context_size", 4L);
         assertRejected("the context holds 4", () -> canister.rejected(TestCanister.USER, "session_start",
