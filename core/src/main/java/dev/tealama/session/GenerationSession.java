@@ -185,7 +185,7 @@ public final class GenerationSession {
         while (phase == Phase.INGEST || phase == Phase.DECODE) {
             if (!batchActive) {
                 int count = phase == Phase.INGEST
-                        ? Math.min(Math.min(forward.maxBatch(), contextLength - cachedCount), tokensFitting(budget.capacity()))
+                        ? Math.min(Math.min(forward.maxBatch(), contextLength - cachedCount), tokensFitting(sizingCapacity(budget)))
                         : 1;
                 if (!fits(layerCost(count, cachedCount), budget, progressed)) {
                     return;
@@ -200,7 +200,14 @@ public final class GenerationSession {
             }
             if (nextLayer < layers) {
                 long cost = layerCost(batchCount, batchStart);
-                if (!fits(cost, budget, progressed)) {
+                if (!progressed && cost > budget.remaining()) {
+                    // The first unit of a step. A batch in flight was sized to fit a whole step; if the host's
+                    // estimate of a unit's cost has risen a little since, its next layer still runs, not fails.
+                    if (cost > budget.capacity() + budget.capacity() / 4) {
+                        throw new TealamaException("one layer needs " + cost + " work units, more than a whole step's"
+                                + " budget of " + budget.capacity());
+                    }
+                } else if (!fits(cost, budget, progressed)) {
                     return;
                 }
                 forward.runLayer(nextLayer++);
@@ -298,6 +305,15 @@ public final class GenerationSession {
                     + budget.capacity());
         }
         return false;
+    }
+
+    /**
+     * The work a new batch's layer may take: nine tenths of a whole step, so that a batch still fits the steps
+     * after this one when the host's estimate of the cost of a unit rises a little.
+     */
+    private static long sizingCapacity(StepBudget budget) {
+        long capacity = budget.capacity();
+        return capacity - capacity / 10;
     }
 
     /** How many prompt tokens a batch may hold so that one layer of it fits a whole step. */

@@ -1,0 +1,79 @@
+package dev.tealama.canister;
+
+import dev.tealama.canister.ic.candid.RecordValue;
+import dev.tealama.sampling.SamplingOptions;
+import dev.tealama.testing.TestData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The step contract under a small instruction budget (so that a generation needs many messages): every step stays
+ * within the budget, a long prompt is ingested over several steps, a long generation finishes across many, and the
+ * tokens are those of an unbounded run.
+ */
+class CanisterStepTest {
+    /** Small enough that one token of stories260K (≈ 50 M instructions) takes several steps. */
+    static final long BUDGET = 20_000_000;
+
+    static TestCanister canister;
+    static byte[] model;
+
+    @BeforeAll
+    static void install() {
+        model = TestData.readModel("stories260K.gguf");
+        canister = new TestCanister();
+        canister.upload(model, "stories260K");
+        canister.load();
+        canister.configure(TestCanister.config().set("step_instructions", BUDGET));
+    }
+
+    @Test
+    void aLongPromptIsIngestedOverSeveralStepsAndTheGenerationOverMany() {
+        String prompt = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park."
+                + " One day, she saw a big red ball. She wanted to play with it, but it was too high.";
+        RecordValue options = TestCanister.options().set("template", "plain").set("temperature", 0f)
+                .set("max_tokens", 40L);
+        RecordValue started = canister.start(TestCanister.USER, prompt, options);
+        long promptTokens = (Long) started.get("prompt_tokens");
+        assertTrue(promptTokens > 40, "a long prompt: " + promptTokens + " tokens");
+        TestCanister.Generation g = canister.run(TestCanister.USER, (Long) started.get("id"));
+
+        int ingestionSteps = 0;
+        long maxStep = 0;
+        for (RecordValue step : g.steps()) {
+            RecordValue counters = (RecordValue) step.get("counters");
+            long instructions = (Long) counters.get("instructions");
+            maxStep = Math.max(maxStep, instructions);
+            assertTrue(instructions <= BUDGET, "a step used " + instructions + " instructions, over the budget of "
+                    + BUDGET);
+            if ((Long) counters.get("generated_tokens") == 0) {
+                ingestionSteps++;
+                assertTrue((Long) counters.get("prompt_tokens_done") < promptTokens || step == g.steps().get(0));
+            }
+        }
+        assertTrue(ingestionSteps >= 3, "the prompt took " + ingestionSteps + " steps");
+        assertTrue(g.steps().size() >= 40, "40 tokens took only " + g.steps().size() + " steps");
+        assertEquals("max_tokens", g.last().get("finish_reason"));
+
+        JvmReference.Run jvm = JvmReference.generate(model, "plain", prompt, SamplingOptions.greedy(), 40, 128);
+        assertArrayEquals(jvm.tokens(), g.tokens(), "tokens under a small budget, against the JVM's unbounded run");
+        assertEquals(jvm.text(), g.text());
+        assertTrue(maxStep > BUDGET / 2, "steps use their budget: the largest was " + maxStep);
+        canister.assertNoMessagePassedTheLimit();
+    }
+
+    @Test
+    void aCancelledSessionReportsItAndIsGone() {
+        RecordValue options = TestCanister.options().set("template", "plain").set("max_tokens", 100L).set("seed", 3L);
+        long id = (Long) canister.start(TestCanister.USER, "Once upon a time", options).get("id");
+        canister.step(TestCanister.USER, id);
+        canister.update(TestCanister.USER, "session_cancel", null, dev.tealama.canister.api.Interface.SESSION_ID_ARGS, id);
+        String m = canister.rejected(TestCanister.USER, "session_step", dev.tealama.canister.api.Interface.SESSION_ID_ARGS,
+                id);
+        assertTrue(m.contains("no session " + id), m);
+    }
+}

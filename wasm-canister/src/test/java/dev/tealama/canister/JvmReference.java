@@ -1,0 +1,59 @@
+package dev.tealama.canister;
+
+import dev.tealama.bytes.ArrayByteSource;
+import dev.tealama.chat.ChatMessage;
+import dev.tealama.chat.ChatTemplate;
+import dev.tealama.model.ForwardPass;
+import dev.tealama.model.LlamaModel;
+import dev.tealama.model.NumericScheme;
+import dev.tealama.model.ScalarKernels;
+import dev.tealama.sampling.SamplingOptions;
+import dev.tealama.session.GenerationOptions;
+import dev.tealama.session.GenerationSession;
+import dev.tealama.session.StepBudget;
+import dev.tealama.session.StepResult;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/** The same generation run by core on the JVM (scalar kernels), for "canister == JVM" checks. */
+final class JvmReference {
+    private JvmReference() {
+    }
+
+    record Run(int[] tokens, String text, byte[] logitsSha256) {
+    }
+
+    /**
+     * Generates as the canister does: the prompt rendered by the named template (a user message, no system prompt),
+     * tokenized with BOS and special tokens, a KV cache of {@code contextSize}, batches of up to 32 tokens.
+     */
+    static Run generate(byte[] modelFile, String template, String prompt, SamplingOptions sampling, int maxTokens,
+                        int contextSize) {
+        return generate(modelFile, template, null, prompt, sampling, maxTokens, contextSize);
+    }
+
+    /** As above, with a system prompt (or null), and {@code auto} for the template the model's metadata names. */
+    static Run generate(byte[] modelFile, String template, String system, String prompt, SamplingOptions sampling,
+                        int maxTokens, int contextSize) {
+        LlamaModel model = LlamaModel.load(new ArrayByteSource(modelFile));
+        ChatTemplate chat = template.equals("auto") ? ChatTemplate.detect(model.chatTemplateSource())
+                : ChatTemplate.named(template);
+        List<ChatMessage> messages = system == null ? List.of(ChatMessage.user(prompt))
+                : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
+        String text = chat.render(messages, true);
+        int[] tokens = model.tokenizer().encode(text, true, true);
+        ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
+                Math.min(32, contextSize));
+        GenerationSession session = new GenerationSession(model, forward);
+        session.start(tokens, new GenerationOptions(maxTokens, sampling, List.of()));
+        StepResult r = session.step(StepBudget.unlimited());
+        float[] logits = forward.logits();
+        ByteBuffer b = ByteBuffer.allocate(logits.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : logits) {
+            b.putFloat(f);
+        }
+        return new Run(r.tokens(), r.text(), TestCanister.sha256(b.array()));
+    }
+}
