@@ -12,6 +12,11 @@ import java.util.List;
  * user-defined tokens always (Hugging Face tokenizers split them out before anything else too).
  */
 final class SpecialTokenSplitter {
+    /**
+     * Stands in for each byte of a masked special token ({@link Tokenizer#maskSpecialTokens}): a control character
+     * no special token's text contains.
+     */
+    static final char MASK = '\u0001';
     private SpecialTokenSplitter() {
     }
 

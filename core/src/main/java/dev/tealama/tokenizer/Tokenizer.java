@@ -33,6 +33,22 @@ public sealed interface Tokenizer permits BpeTokenizer, SentencePieceTokenizer {
     int[] encode(String text, boolean addSpecial, boolean parseSpecial);
 
     /**
+     * The tokens of {@code text} with special tokens read only where {@code specialsFrom} has them: the fragments
+     * between special tokens are found in {@code specialsFrom}, a copy of {@code text} of the same UTF-8 length in
+     * which some parts were masked ({@link #maskSpecialTokens}), and their bytes are taken from {@code text}. A chat
+     * prompt uses this so that special tokens come from the template only, never from what a user wrote: the
+     * result equals {@code encode(text, addSpecial, true)} whenever nothing was masked.
+     */
+    int[] encode(String text, boolean addSpecial, String specialsFrom);
+
+    /**
+     * {@code text} with every written-out special token (those {@code parseSpecial} reads) replaced by a masking
+     * character, one per UTF-8 byte, so that the result has the same UTF-8 length and holds no special token.
+     * Returns {@code text} itself when it holds none.
+     */
+    String maskSpecialTokens(String text);
+
+    /**
      * The bytes a token stands for. Control tokens give their text ({@code <|eot_id|>}); a token may hold part of a
      * UTF-8 character, so concatenate bytes before decoding them (or use {@link #streamingDecoder}).
      */

@@ -37,6 +37,50 @@ abstract class VocabularyTokenizer {
         return out.toArray();
     }
 
+    public int[] encode(String text, boolean addSpecial, String specialsFrom) {
+        byte[] bytes = Utf8.encode(text);
+        byte[] mask = Utf8.encode(specialsFrom);
+        if (mask.length != bytes.length) {
+            throw new IllegalArgumentException("specialsFrom has " + mask.length + " UTF-8 bytes, the text " + bytes.length);
+        }
+        List<Fragment> fragments = SpecialTokenSplitter.split(mask, vocabulary, true);
+        IntList out = new IntList(bytes.length / 2 + 4);
+        if (addSpecial && vocabulary.addBos()) {
+            out.add(requirePresent(vocabulary.bos(), "beginning-of-sequence"));
+        }
+        encodeFragments(bytes, fragments, out);
+        if (addSpecial && vocabulary.addEos()) {
+            out.add(requirePresent(vocabulary.eos(), "end-of-sequence"));
+        }
+        return out.toArray();
+    }
+
+    public String maskSpecialTokens(String text) {
+        byte[] bytes = Utf8.encode(text);
+        StringBuilder out = null;  // created at the first special token: most texts hold none
+        int copied = 0;            // bytes of text already in out
+        int offset = 0;            // where the current fragment starts
+        for (Fragment f : SpecialTokenSplitter.split(bytes, vocabulary, true)) {
+            int length = f.isText() ? f.end() - f.start() : pieceLength(f.token(), true);
+            // user-defined tokens are read in any text, as llama.cpp does: only control and unknown ones are masked
+            if (!f.isText() && vocabulary.has(f.token(), TokenAttributes.CONTROL | TokenAttributes.UNKNOWN)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length());
+                }
+                out.append(Utf8.decode(bytes, copied, offset - copied));
+                for (int i = 0; i < length; i++) {
+                    out.append(SpecialTokenSplitter.MASK);
+                }
+                copied = offset + length;
+            }
+            offset += length;
+        }
+        if (out == null) {
+            return text;
+        }
+        return out.append(Utf8.decode(bytes, copied, bytes.length - copied)).toString();
+    }
+
     private static int requirePresent(int token, String role) {
         if (token < 0) {
             throw new TealamaException("the model asks for a " + role + " token but has none");

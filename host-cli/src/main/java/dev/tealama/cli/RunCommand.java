@@ -2,6 +2,7 @@ package dev.tealama.cli;
 
 import dev.tealama.TealamaException;
 import dev.tealama.chat.ChatMessage;
+import dev.tealama.chat.ChatPromptEncoder;
 import dev.tealama.chat.ChatTemplate;
 import dev.tealama.session.GenerationSession;
 import picocli.CommandLine.Command;

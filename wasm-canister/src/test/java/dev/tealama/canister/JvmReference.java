@@ -2,6 +2,7 @@ package dev.tealama.canister;
 
 import dev.tealama.bytes.ArrayByteSource;
 import dev.tealama.chat.ChatMessage;
+import dev.tealama.chat.ChatPromptEncoder;
 import dev.tealama.chat.ChatTemplate;
 import dev.tealama.model.ForwardPass;
 import dev.tealama.model.LlamaModel;
@@ -42,8 +43,7 @@ final class JvmReference {
                 : ChatTemplate.named(template);
         List<ChatMessage> messages = system == null ? List.of(ChatMessage.user(prompt))
                 : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
-        String text = chat.render(messages, true);
-        int[] tokens = model.tokenizer().encode(text, true, true);
+        int[] tokens = new ChatPromptEncoder(model.tokenizer(), chat).encode(messages, true);
         ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
                 Math.min(32, contextSize));
         GenerationSession session = new GenerationSession(model, forward);

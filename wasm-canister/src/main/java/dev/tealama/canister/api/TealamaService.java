@@ -10,6 +10,7 @@ import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
 import dev.tealama.canister.store.WeightArena;
 import dev.tealama.chat.ChatMessage;
+import dev.tealama.chat.ChatPromptEncoder;
 import dev.tealama.chat.ChatTemplate;
 import dev.tealama.math.Sha256;
 import dev.tealama.model.ForwardPass;
@@ -223,7 +224,7 @@ final class TealamaService {
             messages.add(ChatMessage.system((String) o.get("system_prompt")));
         }
         messages.add(ChatMessage.user(prompt));
-        int[] tokens = model.tokenizer().encode(template.render(messages, true), true, true);
+        int[] tokens = new ChatPromptEncoder(model.tokenizer(), template).encode(messages, true);
 
         int modelContext = model.config().contextLength();
         int maxContext = Math.min(modelContext, config.maxContext());

@@ -1,4 +1,4 @@
-package dev.tealama.cli;
+package dev.tealama.chat;
 
 import dev.tealama.bytes.ArrayByteSource;
 import dev.tealama.chat.ChatMessage;
