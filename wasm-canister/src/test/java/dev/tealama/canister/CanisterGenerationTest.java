@@ -1,6 +1,12 @@
 package dev.tealama.canister;
 
+import dev.tealama.canister.api.Interface;
 import dev.tealama.canister.ic.candid.RecordValue;
+import dev.tealama.bytes.ArrayByteSource;
+import dev.tealama.chat.ChatMessage;
+import dev.tealama.model.KvCache;
+import dev.tealama.model.LlamaConfig;
+import dev.tealama.model.LlamaModel;
 import dev.tealama.sampling.SamplingOptions;
 import dev.tealama.testing.Reference;
 import dev.tealama.testing.TestData;
@@ -52,6 +58,96 @@ class CanisterGenerationTest {
                 SamplingOptions.defaults(77), 4, 256);
         assertArrayEquals(jvm.tokens(), g.tokens());
         assertArrayEquals(jvm.logitsSha256(), canister.logitsSha256(TestCanister.USER, g.id()));
+    }
+
+    /**
+     * A conversation's turns: the history renders as the JVM renders the same conversation (same tokens), and a turn
+     * that continues from the previous turn's session evaluates only its new tokens yet generates what a fresh session
+     * over the whole conversation generates.
+     */
+    @Test
+    void conversationHistoryAndContinuingFromTheLastTurnsCache() {
+        byte[] model = TestData.readModel("tiny-llama3-Q8_0.gguf");
+        TestCanister canister = new TestCanister();
+        canister.upload(model, "tiny");
+        canister.load();
+        RecordValue first = TestCanister.options().set("system_prompt", "Be brief.").set("seed", 5L)
+                .set("max_tokens", 3L).set("context_size", 256L);
+        RecordValue started = canister.start(TestCanister.USER, "Hi there", first);
+        assertEquals(0L, started.get("prompt_tokens_cached"));
+        TestCanister.Generation turn1 = canister.run(TestCanister.USER, (Long) started.get("id"));
+
+        List<Object> history = List.of(
+                new RecordValue(Interface.TURN).set("role", "user").set("content", "Hi there"),
+                new RecordValue(Interface.TURN).set("role", "assistant").set("content", turn1.text()));
+        RecordValue second = TestCanister.options().set("system_prompt", "Be brief.").set("seed", 6L)
+                .set("max_tokens", 3L).set("history", history);
+        RecordValue continued = canister.start(TestCanister.USER, "And then?",
+                second.set("continue_from", started.get("id")));
+        assertEquals(256L, continued.get("context_size"), "a continued session keeps its context");
+        long cached = (Long) continued.get("prompt_tokens_cached");
+        long promptTokens = (Long) continued.get("prompt_tokens");
+        assertTrue(cached > 0 && cached < promptTokens, cached + " of " + promptTokens + " prompt tokens cached");
+        TestCanister.Generation turn2 = canister.run(TestCanister.USER, (Long) continued.get("id"));
+        assertEquals(promptTokens - cached,
+                (long) (Long) ((RecordValue) turn2.last().get("counters")).get("prompt_tokens_done"),
+                "only the new tokens were evaluated");
+        assertTrue(canister.rejected(TestCanister.USER, "session_step", Interface.SESSION_ID_ARGS, started.get("id"))
+                .contains("no session"), "the session continued from has ended");
+
+        List<ChatMessage> conversation = List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi there"),
+                ChatMessage.assistant(turn1.text()), ChatMessage.user("And then?"));
+        JvmReference.Run jvm = JvmReference.generate(model, "auto", conversation, SamplingOptions.defaults(6), 3, 256);
+        assertArrayEquals(jvm.tokens(), turn2.tokens(), "the continued turn generates as the JVM over the whole"
+                + " conversation");
+        RecordValue fresh = canister.start(TestCanister.USER, "And then?", second.set("continue_from", null)
+                .set("context_size", 256L));
+        assertEquals(0L, fresh.get("prompt_tokens_cached"));
+        assertArrayEquals(turn2.tokens(), canister.run(TestCanister.USER, (Long) fresh.get("id")).tokens(),
+                "a fresh session over the whole conversation generates the same");
+    }
+
+    @Test
+    void conversationMistakesAreRefused() {
+        byte[] model = TestData.readModel("stories260K.gguf");
+        TestCanister canister = new TestCanister();
+        canister.upload(model, "stories");
+        canister.load();
+        RecordValue badRole = TestCanister.options().set("history",
+                List.of(new RecordValue(Interface.TURN).set("role", "system").set("content", "x")));
+        assertTrue(canister.rejected(TestCanister.USER, "session_start", Interface.SESSION_START_ARGS, "hi", badRole)
+                .contains("history[0].role must be \"user\" or \"assistant\""));
+
+        long running = (Long) canister.start(TestCanister.USER, "Once", TestCanister.options().set("max_tokens", 50L)
+                .set("context_size", 64L)).get("id");
+        RecordValue fromRunning = TestCanister.options().set("continue_from", running);
+        assertTrue(canister.rejected(TestCanister.USER, "session_start", Interface.SESSION_START_ARGS, "hi", fromRunning)
+                .contains("is still generating"));
+        canister.run(TestCanister.USER, running);
+        assertTrue(canister.rejected(TestCanister.OTHER_USER, "session_start", Interface.SESSION_START_ARGS, "hi",
+                fromRunning).contains("belongs to another caller"));
+        RecordValue otherContext = TestCanister.options().set("continue_from", running).set("context_size", 32L);
+        assertTrue(canister.rejected(TestCanister.USER, "session_start", Interface.SESSION_START_ARGS, "hi",
+                otherContext).contains("context_size cannot change"));
+    }
+
+    /** model_info's memory report against what the host measures: Wasm memory, stable memory, KV caches. */
+    @Test
+    void memoryReport() {
+        byte[] model = TestData.readModel("stories260K.gguf");
+        TestCanister canister = new TestCanister();
+        canister.upload(model, "stories");
+        canister.load();
+        canister.start(TestCanister.USER, "Once", TestCanister.options().set("context_size", 64L).set("max_tokens", 1L));
+        RecordValue memory = (RecordValue) canister.modelInfo().get("memory");
+        assertEquals(canister.host.wasmMemoryBytes(), memory.get("wasm_memory"));
+        assertEquals(canister.host.stableMemoryPages() * 65536, memory.get("stable_memory"));
+        long arena = (Long) memory.get("weight_arena");
+        assertTrue(arena >= model.length && arena < model.length + 65536, "arena " + arena);
+        assertEquals(canister.host.wasmMemoryBytes(), (Long) memory.get("java_heap") + arena,
+                "the arena is the top of the Wasm memory");
+        LlamaConfig config = LlamaModel.load(new ArrayByteSource(model)).config();
+        assertEquals(KvCache.bytesFor(config.layers(), 64, config.kvDim(), true), memory.get("kv_caches"));
     }
 
     static void check(String file, int sampledTokens) {

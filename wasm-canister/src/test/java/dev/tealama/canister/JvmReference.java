@@ -38,11 +38,17 @@ final class JvmReference {
     /** As above, with a system prompt (or null), and {@code auto} for the template the model's metadata names. */
     static Run generate(byte[] modelFile, String template, String system, String prompt, SamplingOptions sampling,
                         int maxTokens, int contextSize) {
+        List<ChatMessage> messages = system == null ? List.of(ChatMessage.user(prompt))
+                : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
+        return generate(modelFile, template, messages, sampling, maxTokens, contextSize);
+    }
+
+    /** As above, for a whole conversation (its last message is the user's turn to reply to). */
+    static Run generate(byte[] modelFile, String template, List<ChatMessage> messages, SamplingOptions sampling,
+                        int maxTokens, int contextSize) {
         LlamaModel model = LlamaModel.load(new ArrayByteSource(modelFile));
         ChatTemplate chat = template.equals("auto") ? ChatTemplate.detect(model.chatTemplateSource())
                 : ChatTemplate.named(template);
-        List<ChatMessage> messages = system == null ? List.of(ChatMessage.user(prompt))
-                : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
         int[] tokens = new ChatPromptEncoder(model.tokenizer(), chat).encode(messages, true);
         ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
                 Math.min(32, contextSize));

@@ -47,6 +47,13 @@ public final class Interface {
             "bytes_total", NAT64,
             "instructions", NAT64);
 
+    public static final CandidType.Record MEMORY = record(
+            "wasm_memory", NAT64,
+            "java_heap", NAT64,
+            "weight_arena", NAT64,
+            "stable_memory", NAT64,
+            "kv_caches", NAT64);
+
     public static final CandidType.Record MODEL_INFO = record(
             "state", TEXT,
             "name", TEXT,
@@ -64,7 +71,10 @@ public final class Interface {
             "weight_types", vec(TEXT),
             "chat_template", TEXT,
             "sessions", NAT32,
-            "config", CONFIG);
+            "config", CONFIG,
+            "memory", MEMORY);
+
+    public static final CandidType.Record TURN = record("role", TEXT, "content", TEXT);
 
     public static final CandidType.Record SESSION_OPTIONS = record(
             "template", opt(TEXT),
@@ -78,14 +88,17 @@ public final class Interface {
             "seed", opt(NAT64),
             "max_tokens", opt(NAT32),
             "stop", opt(vec(TEXT)),
-            "context_size", opt(NAT32));
+            "context_size", opt(NAT32),
+            "history", opt(vec(TURN)),
+            "continue_from", opt(NAT64));
 
     public static final CandidType.Record SESSION_STARTED = record(
             "id", NAT64,
             "prompt_tokens", NAT32,
             "context_size", NAT32,
             "seed", NAT64,
-            "template", TEXT);
+            "template", TEXT,
+            "prompt_tokens_cached", NAT32);
 
     public static final CandidType.Record COUNTERS = record(
             "prompt_tokens", NAT32,

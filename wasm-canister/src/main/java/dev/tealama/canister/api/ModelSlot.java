@@ -66,6 +66,11 @@ final class ModelSlot {
         }
     }
 
+    /** The weight arena (for the memory report). */
+    WeightArena arena() {
+        return arena;
+    }
+
     boolean hasUpload() {
         return ledger != null;
     }

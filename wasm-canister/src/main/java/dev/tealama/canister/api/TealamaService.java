@@ -1,11 +1,13 @@
 package dev.tealama.canister.api;
 
 import dev.tealama.TealamaException;
+import dev.tealama.canister.ic.Ic0;
 import dev.tealama.canister.ic.Message;
 import dev.tealama.canister.ic.candid.CandidDecoder;
 import dev.tealama.canister.ic.candid.CandidEncoder;
 import dev.tealama.canister.ic.candid.CandidType;
 import dev.tealama.canister.ic.candid.RecordValue;
+import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
 import dev.tealama.canister.store.WeightArena;
@@ -14,6 +16,7 @@ import dev.tealama.chat.ChatPromptEncoder;
 import dev.tealama.chat.ChatTemplate;
 import dev.tealama.math.Sha256;
 import dev.tealama.model.ForwardPass;
+import dev.tealama.model.KvCache;
 import dev.tealama.model.LayerWeights;
 import dev.tealama.model.LlamaConfig;
 import dev.tealama.model.LlamaModel;
@@ -167,7 +170,8 @@ final class TealamaService {
                 .set("size", slot.ledger() == null ? 0L : slot.ledger().size())
                 .set("sha256", slot.sha256() == null ? new byte[0] : slot.sha256())
                 .set("sessions", (long) sessions.size())
-                .set("config", config.toCandid());
+                .set("config", config.toCandid())
+                .set("memory", memory());
         LlamaModel model = slot.model();
         if (model == null) {
             return reply(Interface.MODEL_INFO, info.set("architecture", "").set("model_name", null)
@@ -197,6 +201,22 @@ final class TealamaService {
                 .set("chat_template", ChatTemplate.detect(model.chatTemplateSource()).name()));
     }
 
+    /** Where the canister's memory goes: the Wasm memory (Java heap below the weight arena), stable memory, KV caches. */
+    private RecordValue memory() {
+        WeightArena arena = slot.arena();
+        long kvCaches = 0;
+        for (Session s : sessions.all()) {
+            LlamaConfig c = s.forward.config();
+            kvCaches += KvCache.bytesFor(c.layers(), s.generation.contextSize(), c.kvDim(), s.forward.cache().isF16());
+        }
+        return new RecordValue(Interface.MEMORY)
+                .set("wasm_memory", LinearMemory.size())
+                .set("java_heap", arena.base())
+                .set("weight_arena", arena.capacity())
+                .set("stable_memory", Ic0.stable64Size() * LinearMemory.PAGE)
+                .set("kv_caches", kvCaches);
+    }
+
     byte[] configure(byte[] arg) {
         requireController("change the configuration");
         RecordValue c = (RecordValue) CandidDecoder.decode(arg, Interface.CONFIG_ARGS)[0];
@@ -223,13 +243,35 @@ final class TealamaService {
         if (o.get("system_prompt") != null) {
             messages.add(ChatMessage.system((String) o.get("system_prompt")));
         }
+        if (o.get("history") != null) {
+            List<?> history = (List<?>) o.get("history");
+            for (int i = 0; i < history.size(); i++) {
+                messages.add(turn((RecordValue) history.get(i), i));
+            }
+        }
         messages.add(ChatMessage.user(prompt));
         int[] tokens = new ChatPromptEncoder(model.tokenizer(), template).encode(messages, true);
 
+        // A conversation's next turn may take over the KV cache of the caller's previous (finished) session: the
+        // positions its tokens share with the new prompt are not evaluated again.
+        Session previous = null;
+        if (o.get("continue_from") != null) {
+            long previousId = (Long) o.get("continue_from");
+            previous = sessions.get(previousId, Message.caller());
+            if (!previous.generation.isDone()) {
+                throw new TealamaException("session " + previousId + " is still generating: step it until done (or "
+                        + "cancel it) before continuing from it");
+            }
+        }
+
         int modelContext = model.config().contextLength();
         int maxContext = Math.min(modelContext, config.maxContext());
-        int contextSize = maxContext;
-        if (o.get("context_size") != null) {
+        int contextSize = previous != null ? previous.generation.contextSize() : maxContext;
+        if (previous != null && o.get("context_size") != null && (Long) o.get("context_size") != contextSize) {
+            throw new TealamaException("context_size cannot change when continuing session " + previous.id + " (it holds "
+                    + contextSize + " positions), got " + o.get("context_size"));
+        }
+        if (previous == null && o.get("context_size") != null) {
             long wanted = (Long) o.get("context_size");
             if (wanted < 1 || wanted > maxContext) {
                 throw new TealamaException("context_size must be between 1 and " + maxContext + " (the model's "
@@ -260,11 +302,20 @@ final class TealamaService {
         }
         GenerationOptions options = new GenerationOptions(intOr(o, "max_tokens", contextSize), sampling, stopStrings);
 
-        sessions.makeRoom(config.maxSessions());
-        ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
-                Math.min(MAX_BATCH, contextSize));
-        GenerationSession generation = new GenerationSession(model, forward);
+        ForwardPass forward;
+        GenerationSession generation;
+        if (previous != null) {
+            sessions.remove(previous.id);
+            forward = previous.forward;
+            generation = previous.generation;
+        } else {
+            sessions.makeRoom(config.maxSessions());
+            forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
+                    Math.min(MAX_BATCH, contextSize));
+            generation = new GenerationSession(model, forward);
+        }
         generation.start(tokens, options);
+        SessionCounters startCounters = generation.counters();
         Session session = new Session(sessions.nextId(), Message.caller(), generation, forward, seed, template.name());
         sessions.add(session);
         return reply(Interface.SESSION_STARTED, new RecordValue(Interface.SESSION_STARTED)
@@ -272,7 +323,22 @@ final class TealamaService {
                 .set("prompt_tokens", (long) tokens.length)
                 .set("context_size", (long) contextSize)
                 .set("seed", seed)
-                .set("template", template.name()));
+                .set("template", template.name())
+                .set("prompt_tokens_cached",
+                        (long) (startCounters.promptTokens() - startCounters.promptTokensEvaluated())));
+    }
+
+    /** A turn of {@code history}: a user message or an assistant reply. */
+    private static ChatMessage turn(RecordValue turn, int index) {
+        String role = (String) turn.get("role");
+        String content = (String) turn.get("content");
+        switch (role) {
+            case "user": return ChatMessage.user(content);
+            case "assistant": return ChatMessage.assistant(content);
+            default:
+                throw new TealamaException("history[" + index + "].role must be \"user\" or \"assistant\", got \""
+                        + role + "\" (the system prompt is the system_prompt option)");
+        }
     }
 
     byte[] sessionStep(byte[] arg) {

@@ -42,6 +42,16 @@ public final class WeightArena implements ByteSource {
         size = bytes;
     }
 
+    /** Where the arena starts: the Wasm memory below it holds TeaVM's data and the Java heap. */
+    public long base() {
+        return base;
+    }
+
+    /** Bytes of Wasm memory the arena has grown to (at least the model's size; it never shrinks). */
+    public long capacity() {
+        return capacity;
+    }
+
     /** The absolute memory address of arena offset {@code offset}. */
     public long address(long offset) {
         return base + offset;
