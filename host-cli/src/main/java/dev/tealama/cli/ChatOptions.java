@@ -42,6 +42,16 @@ public final class ChatOptions {
         return !AUTO.equals(template);
     }
 
+    /** The template's name as given: {@value #AUTO} or one of {@link ChatTemplate#names()}. */
+    public String templateName() {
+        return template;
+    }
+
+    /** The system message, or null. */
+    public String system() {
+        return system;
+    }
+
     /** The template to use for {@code model}. */
     public ChatTemplate template(LlamaModel model) {
         try {

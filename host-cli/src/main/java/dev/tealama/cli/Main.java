@@ -1,6 +1,7 @@
 package dev.tealama.cli;
 
 import dev.tealama.TealamaException;
+import dev.tealama.cli.canister.CanisterCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -43,6 +44,7 @@ import java.util.Properties;
         footer = {"", "Without -m, run and chat use the embedded model (stories260K, a tiny story writer).",
                 "Run 'tealama COMMAND --help' for a command's options."},
         subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, QuantizeCommand.class,
+                CanisterCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
@@ -177,7 +179,7 @@ public final class Main implements Runnable {
     }
 
     /** The version Maven wrote into {@code version.properties}, and the Java runtime. */
-    static final class Version implements IVersionProvider {
+    public static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"tealama " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
