@@ -11,7 +11,8 @@ final class Numbers {
         String[] units = {"", " K", " M", " B", " T"};
         double value = n;
         int unit = 0;
-        while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+        // 999.6 M is shown as 1.00 B, not 1000 M: the unit is chosen after rounding to three digits
+        while (Math.abs(value) >= 999.5 && unit < units.length - 1) {
             value /= 1000;
             unit++;
         }
