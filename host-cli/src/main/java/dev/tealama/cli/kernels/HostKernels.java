@@ -1,88 +1,198 @@
 package dev.tealama.cli.kernels;
 
+import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.QuantizedVector;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
+import java.lang.foreign.MemorySegment;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The JVM host's kernels: each matmul's rows are split over a persistent pool of threads.
+ * The JVM host's kernels: each matmul's rows are split over a persistent {@link WorkerPool}, and every thread runs
+ * the Vector API dot product of the weight format ({@link WeightKernel}) on rows read straight from the model's
+ * {@link MemorySegment}.
  *
- * <p>(First version: every thread runs core's scalar dot products. The Vector API kernels replace them per type.)
+ * <p>Falls back to core's {@link ScalarKernels} (still threaded) where the vector kernels do not apply: weights in
+ * a byte source that is not a {@link SegmentSource}, the precise numeric scheme (F32 activations times non-F32
+ * weights), a machine without native 256-bit vectors, or kernels created with {@link #scalar}.
+ *
+ * <p>Not thread-safe: one forward pass drives it (its worker threads are internal). Close it to stop the workers
+ * (they are daemons, so an unclosed instance does not keep the JVM alive).
  */
 public final class HostKernels implements Kernels, AutoCloseable {
-    private final int threads;
-    private final ExecutorService pool;
-    private final ScalarKernels[] perThread;
+    /** Below this many weight bytes × tokens a matmul runs on the calling thread alone: handing over costs more. */
+    private static final long PARALLEL_THRESHOLD = 64 * 1024;
+    /** Chunks per participant: small enough that a thread slowed by other processes does not hold everyone up. */
+    private static final int CHUNKS_PER_THREAD = 4;
 
+    private final boolean vector;
+    private final WorkerPool pool;
+    private final Scratch[] scratch;
+    private final ScalarKernels[] scalar;
+    private final Activations activations = new Activations();
+    private final Map<Matrix, MemorySegment> segments = new IdentityHashMap<>();
+    private final MatmulJob job = new MatmulJob();
+
+    /** Vector kernels (where the hardware supports them) over {@code threads} threads. */
     public HostKernels(int threads) {
+        this(threads, true);
+    }
+
+    private HostKernels(int threads, boolean vector) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1");
+            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
-        this.threads = threads;
-        ThreadFactory daemons = r -> {
-            Thread t = new Thread(r, "tealama-matmul");
-            t.setDaemon(true);
-            return t;
-        };
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemons) : null;
-        this.perThread = new ScalarKernels[threads];
+        this.vector = vector && Lanes.SUPPORTED;
+        this.pool = new WorkerPool(threads);
+        this.scratch = new Scratch[threads];
+        this.scalar = new ScalarKernels[threads];
         for (int i = 0; i < threads; i++) {
-            perThread[i] = new ScalarKernels();
+            scratch[i] = new Scratch();
+            scalar[i] = new ScalarKernels();
         }
+    }
+
+    /** Core's scalar dot products over {@code threads} threads (for parity checks and comparisons). */
+    public static HostKernels scalar(int threads) {
+        return new HostKernels(threads, false);
+    }
+
+    /** Whether this machine runs the vector kernels natively (else they fall back to scalar). */
+    public static boolean vectorSupported() {
+        return Lanes.SUPPORTED;
     }
 
     @Override
     public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
-        int rows = rowEnd - rowStart;
-        if (pool == null || rows < 64) {
-            perThread[0].matmul(w, x, count, out, rowStart, rowEnd);
+        if (count <= 0 || rowEnd <= rowStart) {
             return;
         }
-        int chunk = (rows + threads - 1) / threads;
-        @SuppressWarnings("unchecked")
-        Future<?>[] pending = new Future<?>[threads - 1];
-        for (int i = 1; i < threads; i++) {
-            int from = Math.min(rowEnd, rowStart + i * chunk);
-            int to = Math.min(rowEnd, from + chunk);
-            ScalarKernels k = perThread[i];
-            pending[i - 1] = pool.submit(() -> k.matmul(w, x, count, out, from, to));
+        WeightKernel kernel = vectorKernel(w, x[0]);
+        if (kernel != null) {
+            activations.prepare(x, count);
+            job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
+        } else {
+            job.scalar(w, x, count, out);
         }
-        perThread[0].matmul(w, x, count, out, rowStart, Math.min(rowEnd, rowStart + chunk));
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during a matmul", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(cause);
-            }
+        long work = (long) (rowEnd - rowStart) * w.rowBytes() * count;
+        int participants = work < PARALLEL_THRESHOLD ? 1 : pool.participants();
+        int chunks = participants * CHUNKS_PER_THREAD;
+        int chunkRows = Math.max(16, ((rowEnd - rowStart + chunks - 1) / chunks + 15) & ~15);
+        job.rows(rowStart, rowEnd, chunkRows);
+        if (participants == 1) {
+            job.run(0);
+        } else {
+            pool.run(job);
         }
+        job.clear();
+    }
+
+    /** The vector kernel for {@code w} and activations like {@code x}, or null where the scalar path applies. */
+    private WeightKernel vectorKernel(Matrix w, QuantizedVector x) {
+        if (!vector || !(w.source() instanceof SegmentSource)) {
+            return null;
+        }
+        WeightKernel kernel = WeightKernel.of(w.format());
+        return kernel.activationType() == x.type() ? kernel : null; // F32 activations elsewhere: precise scheme
+    }
+
+    private MemorySegment segment(Matrix w) {
+        MemorySegment s = segments.get(w);
+        if (s == null) {
+            s = ((SegmentSource) w.source()).segment(w.offset(), w.byteSize());
+            segments.put(w, s);
+        }
+        return s;
     }
 
     public int threads() {
-        return threads;
+        return pool.participants();
     }
 
     @Override
     public String name() {
-        return "host x" + threads;
+        return (vector ? "vector" : "scalar") + " x" + pool.participants();
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        pool.close();
+    }
+
+    /**
+     * One matmul, shared by the participants: they take chunks of rows from a counter until none are left, so a
+     * thread that another process slows down just takes fewer chunks.
+     */
+    private final class MatmulJob implements WorkerPool.Job {
+        private final AtomicInteger nextChunk = new AtomicInteger();
+        // vector path
+        private WeightKernel kernel;
+        private MemorySegment weights;
+        private int rowBytes;
+        private int cols;
+        private Activations prepared;
+        // scalar path
+        private Matrix matrix;
+        private QuantizedVector[] x;
+        private int count;
+        // both
+        private float[][] out;
+        private int rowStart;
+        private int rowEnd;
+        private int chunkRows;
+
+        void vector(WeightKernel kernel, MemorySegment weights, int rowBytes, int cols, Activations prepared,
+                    float[][] out) {
+            this.kernel = kernel;
+            this.weights = weights;
+            this.rowBytes = rowBytes;
+            this.cols = cols;
+            this.prepared = prepared;
+            this.out = out;
+        }
+
+        void scalar(Matrix matrix, QuantizedVector[] x, int count, float[][] out) {
+            this.matrix = matrix;
+            this.x = x;
+            this.count = count;
+            this.out = out;
+        }
+
+        void rows(int rowStart, int rowEnd, int chunkRows) {
+            this.rowStart = rowStart;
+            this.rowEnd = rowEnd;
+            this.chunkRows = chunkRows;
+            nextChunk.set(0);
+        }
+
+        /** Drops references to the caller's arrays so they are not kept alive between matmuls. */
+        void clear() {
+            kernel = null;
+            weights = null;
+            prepared = null;
+            matrix = null;
+            x = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int participant) {
+            while (true) {
+                int from = rowStart + nextChunk.getAndIncrement() * chunkRows;
+                if (from >= rowEnd) {
+                    return;
+                }
+                int to = Math.min(rowEnd, from + chunkRows);
+                if (kernel != null) {
+                    kernel.multiply(weights, rowBytes, cols, from, to, prepared, out, scratch[participant]);
+                } else {
+                    scalar[participant].matmul(matrix, x, count, out, from, to);
+                }
+            }
         }
     }
 }

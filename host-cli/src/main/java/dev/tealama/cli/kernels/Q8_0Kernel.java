@@ -1,0 +1,125 @@
+package dev.tealama.cli.kernels;
+
+import dev.tealama.tensor.ActivationType;
+import dev.tealama.tensor.Q8_0Format;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.tealama.cli.kernels.Lanes.B128;
+import static dev.tealama.cli.kernels.Lanes.EVEN;
+import static dev.tealama.cli.kernels.Lanes.F256;
+import static dev.tealama.cli.kernels.Lanes.I256;
+import static dev.tealama.cli.kernels.Lanes.LE;
+import static dev.tealama.cli.kernels.Lanes.ODD;
+import static dev.tealama.cli.kernels.Lanes.READ_AHEAD;
+import static dev.tealama.cli.kernels.Lanes.S256;
+import static dev.tealama.cli.kernels.Lanes.SHORT_LE;
+
+/**
+ * Q8_0 weights × Q8_0 activations: the vector form of {@link Q8_0Format#dot}. Blocks are 34 bytes: an fp16 scale,
+ * then 32 int8 quants. Per block the exact integer {@code sumi = Σ w·x}, then {@code sum += sumi · (d_w · d_x)}.
+ *
+ * <p>A block's 32 products are formed as two vectors of 16 int16 products and added lane-wise in int16 (safe: with
+ * activations in [-127, 127], |w·x| ≤ 16256, so two of them stay below 32767), then each int lane's two int16s are
+ * added, leaving 8 partial sums per block; rounds of 16 blocks are reduced to block totals as {@link Lanes}
+ * describes. Activations holding -128 (see {@link Activations#hasMinus128}) take {@link #tail}, which adds every
+ * product in 32 bits.
+ */
+final class Q8_0Kernel implements WeightKernel {
+    static final Q8_0Kernel INSTANCE = new Q8_0Kernel();
+
+    private static final int BLOCK_BYTES = 34;
+    private static final int ROUND = 2 * Lanes.GROUP;
+    private static final int ROUND_BYTES = ROUND * BLOCK_BYTES;
+
+    private Q8_0Kernel() {
+    }
+
+    @Override
+    public ActivationType activationType() {
+        return ActivationType.Q8_0;
+    }
+
+    @Override
+    public float dot(MemorySegment w, long row, int cols, Activations x, int t, Scratch scratch) {
+        int blocks = cols / 32;
+        int rounds = x.hasMinus128(t) ? 0 : blocks / ROUND;
+        float sum = rounds > 0 ? rounds(w, row, rounds, x.quants(t), x.scales(t), scratch) : 0f;
+        return tail(w, row, rounds * ROUND, blocks, x.quants(t), x.scales(t), sum);
+    }
+
+    /** The first {@code rounds · 16} blocks of the row, for activations in [-127, 127]. */
+    private static float rounds(MemorySegment w, long row, int rounds, short[] xq, float[] xd, Scratch scratch) {
+        int[] tree = scratch.tree;
+        float[] dw = scratch.scales;
+        long limit = w.byteSize();
+        int touched = 0;
+        FloatVector acc = FloatVector.zero(F256);
+        for (int round = 0; round < rounds; round++) {
+            int first = round * ROUND;
+            long start = row + (long) first * BLOCK_BYTES;
+            long ahead = start + READ_AHEAD;
+            if (ahead + ROUND_BYTES <= limit) {
+                for (long o = 0; o < ROUND_BYTES; o += 64) {
+                    touched |= w.get(ValueLayout.JAVA_BYTE, ahead + o);
+                }
+            }
+            for (int i = 0; i < ROUND; i += 2) {
+                long p = start + (long) i * BLOCK_BYTES;
+                long q = p + BLOCK_BYTES;
+                int xo = (first + i) * 32;
+                // two blocks: 16 int16 lanes of two products each, then int32 lanes of four
+                IntVector a = ((ShortVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0)).mul(ShortVector.fromArray(S256, xq, xo))
+                        .add(((ShortVector) ByteVector.fromMemorySegment(B128, w, p + 18, LE)
+                                .convertShape(VectorOperators.B2S, S256, 0)).mul(ShortVector.fromArray(S256, xq, xo + 16)))
+                        .reinterpretAsInts();
+                IntVector b = ((ShortVector) ByteVector.fromMemorySegment(B128, w, q + 2, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0)).mul(ShortVector.fromArray(S256, xq, xo + 32))
+                        .add(((ShortVector) ByteVector.fromMemorySegment(B128, w, q + 18, LE)
+                                .convertShape(VectorOperators.B2S, S256, 0)).mul(ShortVector.fromArray(S256, xq, xo + 48)))
+                        .reinterpretAsInts();
+                a = a.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(a.lanewise(VectorOperators.ASHR, 16));
+                b = b.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(b.lanewise(VectorOperators.ASHR, 16));
+                EVEN.selectFrom(a, b).add(ODD.selectFrom(a, b)).intoArray(tree, i * 4);
+                dw[i] = Float.float16ToFloat(w.get(SHORT_LE, p));
+                dw[i + 1] = Float.float16ToFloat(w.get(SHORT_LE, q));
+            }
+            for (int h = 0; h < 2; h++) {
+                int o = h * 32;
+                IntVector v0 = IntVector.fromArray(I256, tree, o);
+                IntVector v1 = IntVector.fromArray(I256, tree, o + 8);
+                IntVector v2 = IntVector.fromArray(I256, tree, o + 16);
+                IntVector v3 = IntVector.fromArray(I256, tree, o + 24);
+                IntVector c0 = EVEN.selectFrom(v0, v1).add(ODD.selectFrom(v0, v1));
+                IntVector c1 = EVEN.selectFrom(v2, v3).add(ODD.selectFrom(v2, v3));
+                IntVector sumi = EVEN.selectFrom(c0, c1).add(ODD.selectFrom(c0, c1));
+                FloatVector scale = FloatVector.fromArray(F256, dw, h * 8)
+                        .mul(FloatVector.fromArray(F256, xd, first + h * 8));
+                acc = acc.add(((FloatVector) sumi.convert(VectorOperators.I2F, 0)).mul(scale));
+            }
+        }
+        scratch.sink |= touched;
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Blocks {@code [from, to)} one at a time, exact for any int8 activations, added to {@code sum}. */
+    private static float tail(MemorySegment w, long row, int from, int to, short[] xq, float[] xd, float sum) {
+        for (int b = from; b < to; b++) {
+            long p = row + (long) b * BLOCK_BYTES;
+            ShortVector low = Lanes.bytes(w, p + 2).mul(ShortVector.fromArray(S256, xq, b * 32));
+            ShortVector high = Lanes.bytes(w, p + 18).mul(ShortVector.fromArray(S256, xq, b * 32 + 16));
+            int sumi = Lanes.addShortPairs(low).add(Lanes.addShortPairs(high)).reduceLanes(VectorOperators.ADD);
+            sum += sumi * (Lanes.half(w, p) * xd[b]);
+        }
+        return sum;
+    }
+}
