@@ -217,6 +217,6 @@ class GgufPyFixtureTest {
 
     static Map<?, ?> fixture(String name) throws Exception {
         Path p = TestData.root().resolve("gguf").resolve(name);
-        return (Map<?, ?>) MiniJson.parse(Files.readString(p, StandardCharsets.UTF_8));
+        return (Map<?, ?>) dev.tealama.testing.Json.parse(Files.readString(p, StandardCharsets.UTF_8));
     }
 }

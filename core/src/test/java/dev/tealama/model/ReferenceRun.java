@@ -29,6 +29,31 @@ final class ReferenceRun {
         return fp.logits().clone();
     }
 
+    /**
+     * Teacher forcing: the prompt, then each of {@code forced} in turn, as llama.cpp's generator feeds them; returns
+     * the argmax after the prompt and after each forced token ({@code forced.length + 1} choices, the last unused).
+     */
+    static int[] teacherForcedArgmax(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] prompt, int[] forced) {
+        ForwardPass fp = model.newForwardPass(kernels, scheme, prompt.length + forced.length + 1, prompt.length);
+        int vocab = model.config().vocabularySize();
+        int[] out = new int[forced.length];
+        int[] tokens = java.util.Arrays.copyOf(prompt, prompt.length + forced.length);
+        System.arraycopy(forced, 0, tokens, prompt.length, forced.length);
+        int pos = 0;
+        for (int step = 0; step < forced.length; step++) {
+            int count = step == 0 ? prompt.length : 1;
+            fp.beginBatch(tokens, pos, count, pos);
+            for (int l = 0; l < model.config().layers(); l++) {
+                fp.runLayer(l);
+            }
+            fp.prepareOutput();
+            fp.computeLogits(0, vocab);
+            out[step] = dev.tealama.testing.Reference.argmax(fp.logits());
+            pos += count;
+        }
+        return out;
+    }
+
     /** Greedy generation of {@code count} tokens through a session with an unlimited budget. */
     static int[] greedy(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds, int count) {
         ForwardPass fp = model.newForwardPass(kernels, scheme, promptIds.length + count + 8, 32);

@@ -1,57 +1,43 @@
 package dev.tealama.testing;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON reader for the reference files (objects, arrays, strings, numbers, booleans, null): objects become
- * {@code Map<String,Object>}, arrays {@code List<Object>}, numbers {@code Double} or {@code Long}.
+ * A small JSON parser for the test fixtures (core has no dependencies, not even in tests). Objects become
+ * {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link BigDecimal}s (exact, so u64 values survive).
  */
 public final class Json {
-    private final String s;
-    private int i;
+    private final String text;
+    private int pos;
 
-    private Json(String s) {
-        this.s = s;
+    private Json(String text) {
+        this.text = text;
     }
 
     public static Object parse(String text) {
         Json p = new Json(text);
-        Object v = p.value();
-        p.ws();
-        if (p.i != p.s.length()) {
-            throw new IllegalArgumentException("trailing characters at " + p.i);
+        Object value = p.value();
+        p.skipSpace();
+        if (p.pos != text.length()) {
+            throw p.error("trailing characters");
         }
-        return v;
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> object(String text) {
-        return (Map<String, Object>) parse(text);
-    }
-
-    /** A JSON array of integers as an int[]. */
-    public static int[] ints(Object list) {
-        List<?> l = (List<?>) list;
-        int[] out = new int[l.size()];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = ((Number) l.get(k)).intValue();
-        }
-        return out;
+        return value;
     }
 
     private Object value() {
-        ws();
-        char c = s.charAt(i);
+        skipSpace();
+        char c = peek();
         switch (c) {
             case '{':
-                return obj();
+                return object();
             case '[':
-                return arr();
+                return array();
             case '"':
-                return str();
+                return string();
             case 't':
                 expect("true");
                 return Boolean.TRUE;
@@ -62,110 +48,143 @@ public final class Json {
                 expect("null");
                 return null;
             default:
-                return num();
+                return number();
         }
     }
 
-    private Map<String, Object> obj() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        i++;
-        ws();
-        if (s.charAt(i) == '}') {
-            i++;
-            return m;
+    private Map<String, Object> object() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        pos++;
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            return map;
         }
         while (true) {
-            ws();
-            String k = str();
-            ws();
-            if (s.charAt(i++) != ':') {
-                throw new IllegalArgumentException("expected : at " + i);
-            }
-            m.put(k, value());
-            ws();
-            char c = s.charAt(i++);
+            skipSpace();
+            String key = string();
+            skipSpace();
+            expect(":");
+            map.put(key, value());
+            skipSpace();
+            char c = text.charAt(pos++);
             if (c == '}') {
-                return m;
+                return map;
             }
             if (c != ',') {
-                throw new IllegalArgumentException("expected , or } at " + i);
+                throw error("expected , or }");
             }
         }
     }
 
-    private List<Object> arr() {
-        List<Object> l = new ArrayList<>();
-        i++;
-        ws();
-        if (s.charAt(i) == ']') {
-            i++;
-            return l;
+    private List<Object> array() {
+        List<Object> list = new ArrayList<>();
+        pos++;
+        skipSpace();
+        if (peek() == ']') {
+            pos++;
+            return list;
         }
         while (true) {
-            l.add(value());
-            ws();
-            char c = s.charAt(i++);
+            list.add(value());
+            skipSpace();
+            char c = text.charAt(pos++);
             if (c == ']') {
-                return l;
+                return list;
             }
             if (c != ',') {
-                throw new IllegalArgumentException("expected , or ] at " + i);
+                throw error("expected , or ]");
             }
         }
     }
 
-    private String str() {
-        if (s.charAt(i++) != '"') {
-            throw new IllegalArgumentException("expected string at " + i);
-        }
-        StringBuilder b = new StringBuilder();
+    private String string() {
+        expect("\"");
+        StringBuilder out = new StringBuilder();
         while (true) {
-            char c = s.charAt(i++);
+            char c = text.charAt(pos++);
             if (c == '"') {
-                return b.toString();
+                return out.toString();
             }
             if (c != '\\') {
-                b.append(c);
+                out.append(c);
                 continue;
             }
-            char e = s.charAt(i++);
+            char e = text.charAt(pos++);
             switch (e) {
-                case 'n': b.append('\n'); break;
-                case 't': b.append('\t'); break;
-                case 'r': b.append('\r'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'u':
-                    b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    i += 4;
+                case 'n':
+                    out.append('\n');
                     break;
-                default: b.append(e);
+                case 't':
+                    out.append('\t');
+                    break;
+                case 'r':
+                    out.append('\r');
+                    break;
+                case 'b':
+                    out.append('\b');
+                    break;
+                case 'f':
+                    out.append('\f');
+                    break;
+                case 'u':
+                    out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    pos += 4;
+                    break;
+                default:
+                    out.append(e); // \" \\ \/
             }
         }
     }
 
-    private Object num() {
-        int start = i;
-        while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-            i++;
+    private BigDecimal number() {
+        int start = pos;
+        while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+            pos++;
         }
-        String t = s.substring(start, i);
-        if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) {
-            return Long.parseLong(t);
+        if (start == pos) {
+            throw error("unexpected character");
         }
-        return Double.parseDouble(t);
+        return new BigDecimal(text.substring(start, pos));
     }
 
-    private void expect(String word) {
-        if (!s.startsWith(word, i)) {
-            throw new IllegalArgumentException("expected " + word + " at " + i);
+    private void expect(String s) {
+        if (!text.startsWith(s, pos)) {
+            throw error("expected " + s);
         }
-        i += word.length();
+        pos += s.length();
     }
 
-    private void ws() {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
+    private char peek() {
+        if (pos >= text.length()) {
+            throw error("unexpected end");
         }
+        return text.charAt(pos);
+    }
+
+    private void skipSpace() {
+        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private IllegalArgumentException error(String problem) {
+        return new IllegalArgumentException("JSON: " + problem + " at " + pos);
+    }
+
+    /** {@link #parse} for a text that holds an object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> object(String text) {
+        return (Map<String, Object>) parse(text);
+    }
+
+    /** A parsed JSON array of integers as an int[]. */
+    public static int[] ints(Object list) {
+        List<?> l = (List<?>) list;
+        int[] out = new int[l.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = ((Number) l.get(k)).intValue();
+        }
+        return out;
     }
 }

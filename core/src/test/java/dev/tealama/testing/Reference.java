@@ -18,6 +18,43 @@ public final class Reference {
     public record Greedy(String model, String prompt, int[] promptIds, int[] genIds, String text) {
     }
 
+    /**
+     * One line of teacher-forced.jsonl: what one llama.cpp build ranks highest at each step when fed the reference
+     * sequence; {@code argmax[i]} is its choice after the prompt plus {@code i} forced tokens.
+     */
+    public record TeacherForced(String model, String build, int[] promptIds, int[] forcedIds, int[] argmax) {
+    }
+
+    /** Every build's teacher-forced run of {@code modelFile} (testdata/reference/teacher-forced.jsonl). */
+    public static List<TeacherForced> teacherForced(String modelFile) {
+        try {
+            List<TeacherForced> out = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(TestData.reference("teacher-forced.jsonl"))) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> o = Json.object(line);
+                if (!modelFile.equals(o.get("model"))) {
+                    continue;
+                }
+                List<?> steps = (List<?>) o.get("top5");
+                int[] argmax = new int[steps.size()];
+                for (int i = 0; i < argmax.length; i++) {
+                    List<?> best = (List<?>) ((List<?>) steps.get(i)).get(0);
+                    argmax[i] = ((Number) best.get(0)).intValue();
+                }
+                out.add(new TeacherForced(modelFile, (String) o.get("build"), Json.ints(o.get("prompt_ids")),
+                        Json.ints(o.get("forced_ids")), argmax));
+            }
+            if (out.isEmpty()) {
+                throw new IllegalStateException("no teacher-forced reference for " + modelFile);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The greedy.jsonl entry for {@code modelFile}, read from {@code referenceDir}. */
     public static Greedy greedy(Path referenceDir, String modelFile) {
         try {

@@ -36,6 +36,14 @@ public final class HeapSource implements SegmentSource {
         }
     }
 
+    /**
+     * Bytes already in memory (the embedded model) as a source, not copied: a single region, so any range of it is
+     * one segment.
+     */
+    public static HeapSource of(byte[] bytes) {
+        return new HeapSource(bytes.length, new long[] {0}, new byte[][] {bytes});
+    }
+
     /** Bytes the heap must have free to hold {@code file}. */
     public static long bytesNeeded(long fileSize) {
         return fileSize;

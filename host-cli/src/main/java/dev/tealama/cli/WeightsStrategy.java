@@ -1,0 +1,78 @@
+package dev.tealama.cli;
+
+import dev.tealama.TealamaException;
+import dev.tealama.cli.store.HeapSource;
+import dev.tealama.cli.store.MappedFileSource;
+import dev.tealama.cli.store.SegmentSource;
+import dev.tealama.gguf.GgufFile;
+import dev.tealama.gguf.TensorInfo;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Where the weights live while the model runs ({@code --weights}). */
+public enum WeightsStrategy {
+    /**
+     * The file is mapped into memory: nothing is copied, the OS reads weights in as they are first used and can
+     * share them between processes; files over 2 GiB work.
+     */
+    MMAP("mmap"),
+    /** The file is copied into Java arrays, one per tensor: the heap must hold the whole file. */
+    HEAP("heap");
+
+    private final String cliName;
+
+    WeightsStrategy(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** The name {@code --weights} takes. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Opens {@code file} this way; progress notes go to {@code log}. */
+    public SegmentSource open(Path file, PrintStream log) {
+        if (this == MMAP) {
+            return MappedFileSource.open(file);
+        }
+        // Each tensor gets its own array (arrays stop short of 2 GiB), so the tensor offsets are needed first:
+        // read the header through a mapping, which costs no heap.
+        long[] tensorStarts;
+        long size;
+        try (MappedFileSource header = MappedFileSource.open(file)) {
+            GgufFile gguf;
+            try {
+                gguf = GgufFile.read(header);
+            } catch (TealamaException e) {
+                throw new TealamaException(file + ": " + e.getMessage(), e);
+            }
+            tensorStarts = gguf.tensors().stream().mapToLong(TensorInfo::offset).toArray();
+            size = header.size();
+        }
+        Runtime rt = Runtime.getRuntime();
+        log.println("heap weights: copying " + Sizes.bytes(HeapSource.bytesNeeded(size))
+                + " into the Java heap (the JVM may use up to " + Sizes.bytes(rt.maxMemory()) + ")");
+        return HeapSource.load(file, tensorStarts);
+    }
+
+    @Override
+    public String toString() {
+        return cliName;
+    }
+
+    /** Picocli converter: {@code mmap} or {@code heap}. */
+    static final class Converter implements ITypeConverter<WeightsStrategy> {
+        @Override
+        public WeightsStrategy convert(String value) {
+            for (WeightsStrategy s : values()) {
+                if (s.cliName.equalsIgnoreCase(value)) {
+                    return s;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a weights strategy (mmap or heap)");
+        }
+    }
+}
