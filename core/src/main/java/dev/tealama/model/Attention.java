@@ -30,7 +30,8 @@ public final class Attention {
     private final short[] accumulatorF16;
     private double[] scores = new double[0];
 
-    Attention(LlamaConfig config) {
+    /** The attention of a model of this shape (its buffers are its own: one instance per forward pass). */
+    public Attention(LlamaConfig config) {
         this.headDim = config.headDim();
         this.heads = config.heads();
         this.groupSize = config.groupSize();
