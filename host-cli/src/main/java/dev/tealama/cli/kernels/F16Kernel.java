@@ -59,6 +59,11 @@ final class F16Kernel implements WeightKernel {
     static FloatVector widen(MemorySegment w, long offset) {
         IntVector bits = ((IntVector) ShortVector.fromMemorySegment(S128, w, offset, LE)
                 .convertShape(VectorOperators.S2I, I256, 0)).and(0xFFFF);
+        return widenBits(bits);
+    }
+
+    /** 8 halves (their bits in the low 16 bits of each lane) as floats. */
+    static FloatVector widenBits(IntVector bits) {
         IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         IntVector magnitude = bits.and(0x7FFF);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);

@@ -1,10 +1,13 @@
 package dev.tealama.cli.kernels;
 
 import dev.tealama.cli.store.SegmentSource;
+import dev.tealama.model.Attention;
 import dev.tealama.model.Kernels;
+import dev.tealama.model.KvCache;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.QuantizedVector;
+import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
@@ -16,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the Vector API dot product of the weight format ({@link WeightKernel}) on rows read straight from the model's
  * {@link MemorySegment}.
  *
- * <p>Falls back to core's {@link ScalarKernels} (still threaded) where the vector kernels do not apply: weights in
+ * <p>Attention runs {@link VectorAttention} on every head in parallel, and SwiGLU a vector exponential, both giving
+ * core's results (see each). Falls back to core's {@link ScalarKernels} (still threaded) where the vector kernels do
+ * not apply: weights in
  * a byte source that is not a {@link SegmentSource}, the precise numeric scheme (F32 activations times non-F32
  * weights), a machine without native 256-bit vectors, or kernels created with {@link #scalar}.
  *
@@ -28,6 +33,10 @@ public final class HostKernels implements Kernels, AutoCloseable {
     private static final long PARALLEL_THRESHOLD = 64 * 1024;
     /** Chunks per participant: small enough that a thread slowed by other processes does not hold everyone up. */
     private static final int CHUNKS_PER_THREAD = 4;
+    /** Below this many head elements × positions, attention runs on the calling thread alone. */
+    private static final long ATTENTION_PARALLEL_THRESHOLD = 32 * 1024;
+    /** SwiGLU's exponentials are computed this many at a time. */
+    private static final int SWIGLU_CHUNK = 256;
 
     private final boolean vector;
     private final WorkerPool pool;
@@ -36,6 +45,9 @@ public final class HostKernels implements Kernels, AutoCloseable {
     private final Activations activations = new Activations();
     private final Map<Matrix, MemorySegment> segments = new IdentityHashMap<>();
     private final MatmulJob job = new MatmulJob();
+    private final AttentionJob attentionJob = new AttentionJob();
+    private final float[] swigluArguments = new float[SWIGLU_CHUNK];
+    private final float[] swigluExps = new float[SWIGLU_CHUNK];
 
     /** Vector kernels (where the hardware supports them) over {@code threads} threads. */
     public HostKernels(int threads) {
@@ -89,6 +101,53 @@ public final class HostKernels implements Kernels, AutoCloseable {
             pool.run(job);
         }
         job.clear();
+    }
+
+    @Override
+    public void attention(Attention attention, float[][] q, int count, KvCache cache, int layer, int startPos,
+                          float[][] out) {
+        if (!vector || !cache.isF16() || !VectorAttention.supports(attention)) {
+            Kernels.super.attention(attention, q, count, cache, layer, startPos, out); // precise scheme: F32 cache
+            return;
+        }
+        attentionJob.set(attention, q, count, cache.keys16(layer), cache.values16(layer), startPos, out);
+        long work = (long) count * attention.heads() * (startPos + count) * attention.headDim();
+        if (work < ATTENTION_PARALLEL_THRESHOLD) {
+            attentionJob.run(0);
+        } else {
+            pool.run(attentionJob);
+        }
+        attentionJob.clear();
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int length) {
+        if (!vector) {
+            Kernels.super.swiglu(gate, up, length);
+            return;
+        }
+        for (int from = 0; from < length; from += SWIGLU_CHUNK) {
+            int n = Math.min(SWIGLU_CHUNK, length - from);
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                FloatVector.fromArray(Lanes.F256, gate, from + i).neg().intoArray(swigluArguments, i);
+            }
+            for (; i < n; i++) {
+                swigluArguments[i] = -gate[from + i];
+            }
+            VectorMath.expf(swigluArguments, swigluExps, n);
+            i = 0;
+            for (; i + 8 <= n; i += 8) {
+                FloatVector g = FloatVector.fromArray(Lanes.F256, gate, from + i);
+                g.div(FloatVector.fromArray(Lanes.F256, swigluExps, i).add(1.0f))
+                        .mul(FloatVector.fromArray(Lanes.F256, up, from + i))
+                        .intoArray(gate, from + i);
+            }
+            for (; i < n; i++) {
+                float g = gate[from + i];
+                gate[from + i] = g / (1.0f + swigluExps[i]) * up[from + i];
+            }
+        }
     }
 
     /** The vector kernel for {@code w} and activations like {@code x}, or null where the scalar path applies. */
@@ -192,6 +251,49 @@ public final class HostKernels implements Kernels, AutoCloseable {
                 } else {
                     scalar[participant].matmul(matrix, x, count, out, from, to);
                 }
+            }
+        }
+    }
+
+    /** One batch's attention, shared by the participants: they take (token, head) pairs from a counter. */
+    private final class AttentionJob implements WorkerPool.Job {
+        private final AtomicInteger next = new AtomicInteger();
+        private Attention shape;
+        private float[][] q;
+        private int count;
+        private short[] keys;
+        private short[] values;
+        private int startPos;
+        private float[][] out;
+
+        void set(Attention shape, float[][] q, int count, short[] keys, short[] values, int startPos,
+                 float[][] out) {
+            this.shape = shape;
+            this.q = q;
+            this.count = count;
+            this.keys = keys;
+            this.values = values;
+            this.startPos = startPos;
+            this.out = out;
+            next.set(0);
+        }
+
+        void clear() {
+            shape = null;
+            q = null;
+            keys = null;
+            values = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int participant) {
+            int heads = shape.heads();
+            int tasks = count * heads;
+            for (int task = next.getAndIncrement(); task < tasks; task = next.getAndIncrement()) {
+                int t = task / heads;
+                VectorAttention.head(shape, q[t], task % heads, keys, values, startPos + t, out[t],
+                        scratch[participant]);
             }
         }
     }

@@ -14,4 +14,34 @@ final class Scratch {
     int sink;
     /** Eight float lanes, read back in order (K-quants' final sum). */
     final float[] lanes = new float[8];
+
+    private Attention attention;
+
+    /** Buffers for one attention head of {@code headDim} elements over {@code positions} positions. */
+    Attention attention(int headDim, int positions) {
+        if (attention == null || attention.query.length < headDim || attention.scores.length < positions) {
+            attention = new Attention(Math.max(headDim, attention == null ? 0 : attention.query.length),
+                    Math.max(positions, attention == null ? 0 : 2 * attention.scores.length));
+        }
+        return attention;
+    }
+
+    /** The buffers {@link VectorAttention} uses, grown to the longest context seen. */
+    static final class Attention {
+        final float[] query;
+        final float[] accumulator;
+        final float[] scores;
+        final float[] arguments;
+        final float[] exps;
+        final boolean[] rescale;
+
+        Attention(int headDim, int positions) {
+            query = new float[headDim];
+            accumulator = new float[headDim];
+            scores = new float[positions];
+            arguments = new float[positions];
+            exps = new float[positions];
+            rescale = new boolean[positions];
+        }
+    }
 }
