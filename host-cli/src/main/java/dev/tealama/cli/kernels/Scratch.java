@@ -29,6 +29,7 @@ final class Scratch {
     /** The buffers {@link VectorAttention} uses, grown to the longest context seen. */
     static final class Attention {
         final float[] query;
+        final float[] row;
         final float[] accumulator;
         final float[] scores;
         final float[] arguments;
@@ -37,6 +38,7 @@ final class Scratch {
 
         Attention(int headDim, int positions) {
             query = new float[headDim];
+            row = new float[headDim];
             accumulator = new float[headDim];
             scores = new float[positions];
             arguments = new float[positions];

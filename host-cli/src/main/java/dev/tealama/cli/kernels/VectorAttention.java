@@ -48,22 +48,22 @@ final class VectorAttention {
         int positions = pos + 1;
         Scratch.Attention s = scratch.attention(n, positions);
         float[] query = s.query;
+        float[] row = s.row;
         float[] acc = s.accumulator;
         float[] scores = s.scores;
         float[] arguments = s.arguments;
         float[] exps = s.exps;
         boolean[] rescale = s.rescale;
 
-        for (int i = 0; i < n; i += 8) {
-            VectorMath.roundToHalf(FloatVector.fromArray(F256, q, qOffset + i)).intoArray(query, i);
-        }
+        System.arraycopy(q, qOffset, query, 0, n);
+        VectorMath.roundToHalf(query, n);
         float scale = shape.scale();
         for (int p = 0; p < positions; p++) {
-            int base = p * kvDim + kvOffset;
+            VectorMath.widenHalves(keys, p * kvDim + kvOffset, row, n);
             DoubleVector low = DoubleVector.zero(D256);
             DoubleVector high = DoubleVector.zero(D256);
             for (int i = 0; i < n; i += 8) {
-                FloatVector products = VectorMath.widenHalves(keys, base + i).mul(FloatVector.fromArray(F256, query, i));
+                FloatVector products = FloatVector.fromArray(F256, row, i).mul(FloatVector.fromArray(F256, query, i));
                 low = low.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 0));
                 high = high.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 1));
             }
@@ -90,34 +90,36 @@ final class VectorAttention {
         int fused = n & FUSED_STEP_MASK;
         float sum = 0f;
         for (int p = 0; p < positions; p++) {
-            int base = p * kvDim + kvOffset;
             float ms = 1f;
             float vs = 1f;
             if (rescale[p]) {
                 ms = exps[p];
                 for (int i = 0; i < n; i += 8) {
-                    VectorMath.roundToHalf(FloatVector.fromArray(F256, acc, i).mul(ms)).intoArray(acc, i);
+                    FloatVector.fromArray(F256, acc, i).mul(ms).intoArray(acc, i);
                 }
+                VectorMath.roundToHalf(acc, n);
             } else {
                 vs = exps[p];
             }
+            VectorMath.widenHalves(values, p * kvDim + kvOffset, row, n);
             double weight = vs;
             int i = 0;
             for (; i < fused; i += 8) {
-                FloatVector v = VectorMath.widenHalves(values, base + i);
+                // (float) ((double) v * vs + acc), as Attention.fma: the product is exact in double
+                FloatVector v = FloatVector.fromArray(F256, row, i);
                 FloatVector a = FloatVector.fromArray(F256, acc, i);
                 DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, D256, 0)).mul(weight)
                         .add((DoubleVector) a.convertShape(VectorOperators.F2D, D256, 0));
                 DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, D256, 1)).mul(weight)
                         .add((DoubleVector) a.convertShape(VectorOperators.F2D, D256, 1));
-                FloatVector sumLow = (FloatVector) low.convertShape(VectorOperators.D2F, F256, 0);
-                FloatVector sumHigh = (FloatVector) high.convertShape(VectorOperators.D2F, F256, -1);
-                VectorMath.roundToHalf(sumLow.blend(sumHigh, HIGH_HALF)).intoArray(acc, i);
+                ((FloatVector) low.convertShape(VectorOperators.D2F, F256, 0))
+                        .blend((FloatVector) high.convertShape(VectorOperators.D2F, F256, -1), HIGH_HALF)
+                        .intoArray(acc, i);
             }
             for (; i < n; i += 8) {
-                FloatVector v = VectorMath.widenHalves(values, base + i);
-                VectorMath.roundToHalf(FloatVector.fromArray(F256, acc, i).add(v.mul(vs))).intoArray(acc, i);
+                FloatVector.fromArray(F256, acc, i).add(FloatVector.fromArray(F256, row, i).mul(vs)).intoArray(acc, i);
             }
+            VectorMath.roundToHalf(acc, n);
             sum = sum * ms + vs;
         }
         float inverse = sum == 0.0f ? 0.0f : 1.0f / sum;

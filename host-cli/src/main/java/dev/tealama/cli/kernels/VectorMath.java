@@ -36,79 +36,82 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    /** {@code dst[i] = DetMath.expf(src[i])} for {@code i < n}. */
+    private static final DoubleVector ONE = DoubleVector.broadcast(D256, 1.0);
+    private static final DoubleVector TWO = DoubleVector.broadcast(D256, 2.0);
+    private static final DoubleVector HALF = DoubleVector.broadcast(D256, 0.5);
+    private static final DoubleVector ZERO = DoubleVector.broadcast(D256, 0.0);
+    private static final DoubleVector INFINITY = DoubleVector.broadcast(D256, Double.POSITIVE_INFINITY);
+
+    /**
+     * {@code dst[i] = DetMath.expf(src[i])} for {@code i < n}: fdlibm's exp lane by lane, exactly, where the result
+     * is a normal double; results below 2^-1021 (which round to float zero) come back as 0. fdlibm's branches become
+     * lane selections: no reduction for |x| ≤ ln2/2, the shortcut {@code 1 + x} below 2^-28, the overflow and
+     * underflow thresholds (+Inf above 709.78, 0 below -709.78, as their floats are) and NaN. Written out in one
+     * loop body (no helper calls) so that C2 inlines every Vector API call (see {@link Lanes}).
+     */
     static void expf(float[] src, float[] dst, int n) {
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             DoubleVector x = (DoubleVector) FloatVector.fromArray(F128, src, i).convertShape(VectorOperators.F2D, D256, 0);
-            ((FloatVector) exp(x).convertShape(VectorOperators.D2F, F128, 0)).intoArray(dst, i);
+            LongVector bits = x.reinterpretAsLongs();
+            LongVector highAbs = bits.lanewise(VectorOperators.LSHR, 32).and(0x7fff_ffffL);
+            VectorMask<Long> reduce = highAbs.compare(VectorOperators.GT, 0x3fd6_2e42L);
+
+            // k = round(x / ln2) as fdlibm rounds it (truncating x/ln2 ± 0.5), 0 where |x| <= ln2/2
+            DoubleVector half = bits.and(0x8000_0000_0000_0000L).or(HALF.reinterpretAsLongs()).reinterpretAsDoubles();
+            LongVector k = ((LongVector) x.mul(INV_LN2).add(half).convert(VectorOperators.D2L, 0))
+                    .blend(0L, reduce.not());
+            DoubleVector kd = (DoubleVector) k.convert(VectorOperators.L2D, 0);
+            DoubleVector hi = x.sub(kd.mul(LN2_HI));
+            DoubleVector lo = kd.mul(LN2_LO);
+            DoubleVector r = hi.sub(lo);
+
+            DoubleVector rr = r.mul(r);
+            DoubleVector c = r.sub(rr.mul(rr.mul(rr.mul(rr.mul(rr.mul(P5).add(P4)).add(P3)).add(P2)).add(P1)));
+            DoubleVector rc = r.mul(c);
+            LongVector unreduced = ONE.sub(rc.div(c.sub(TWO)).sub(r)).reinterpretAsLongs();
+            LongVector y = ONE.sub(lo.sub(rc.div(TWO.sub(c))).sub(hi)).reinterpretAsLongs();
+            LongVector result = y.add(k.lanewise(VectorOperators.LSHL, 52))
+                    .blend(0L, k.compare(VectorOperators.LT, -1021L))
+                    .blend(unreduced, reduce.not())
+                    .blend(x.add(ONE).reinterpretAsLongs(), highAbs.compare(VectorOperators.LT, 0x3e30_0000L));
+            LongVector outside = ZERO.blend(INFINITY, x.compare(VectorOperators.GT, 0.0))
+                    .blend(x.add(x), x.compare(VectorOperators.NE, x)).reinterpretAsLongs();
+            result = result.blend(outside, highAbs.compare(VectorOperators.GE, 0x4086_2e42L));
+            ((FloatVector) result.reinterpretAsDoubles().convertShape(VectorOperators.D2F, F128, 0)).intoArray(dst, i);
         }
         for (; i < n; i++) {
             dst[i] = DetMath.expf(src[i]);
         }
     }
 
-    /**
-     * {@code DetMath.exp} lane by lane, exactly where the result is a normal double; results below 2^-1021 (which
-     * round to float zero) come back as 0. Branches of fdlibm become selections: no reduction for |x| ≤ ln2/2, the
-     * shortcut {@code 1 + x} below 2^-28, the overflow and underflow thresholds and NaN.
-     */
-    private static DoubleVector exp(DoubleVector x) {
-        LongVector bits = x.reinterpretAsLongs();
-        LongVector highAbs = bits.lanewise(VectorOperators.LSHR, 32).and(0x7fff_ffffL);
-        VectorMask<Long> reduce = highAbs.compare(VectorOperators.GT, 0x3fd6_2e42L);
-        VectorMask<Long> tiny = highAbs.compare(VectorOperators.LT, 0x3e30_0000L);
-        VectorMask<Long> beyond = highAbs.compare(VectorOperators.GE, 0x4086_2e42L);
-
-        // k = round(x / ln2) as fdlibm rounds it (truncating x/ln2 ± 0.5), 0 where |x| <= ln2/2
-        DoubleVector half = bits.and(0x8000_0000_0000_0000L).or(Double.doubleToRawLongBits(0.5)).reinterpretAsDoubles();
-        LongVector k = ((LongVector) x.mul(INV_LN2).add(half).convert(VectorOperators.D2L, 0))
-                .blend(0L, reduce.not());
-        DoubleVector kd = (DoubleVector) k.convert(VectorOperators.L2D, 0);
-        DoubleVector hi = x.sub(kd.mul(LN2_HI));
-        DoubleVector lo = kd.mul(LN2_LO);
-        DoubleVector r = hi.sub(lo);
-
-        DoubleVector rr = r.mul(r);
-        DoubleVector c = r.sub(rr.mul(rr.mul(rr.mul(rr.mul(rr.mul(P5).add(P4)).add(P3)).add(P2)).add(P1)));
-        DoubleVector rc = r.mul(c);
-        DoubleVector unreduced = DoubleVector.broadcast(D256, 1.0).sub(rc.div(c.sub(2.0)).sub(r));
-        DoubleVector y = DoubleVector.broadcast(D256, 1.0).sub(lo.sub(rc.div(DoubleVector.broadcast(D256, 2.0).sub(c))).sub(hi));
-        DoubleVector scaled = y.reinterpretAsLongs().add(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
-        VectorMask<Long> underflow = k.compare(VectorOperators.LT, -1021L);
-
-        DoubleVector result = scaled.blend(0.0, underflow.cast(D256));
-        result = result.blend(unreduced, reduce.not().cast(D256));
-        result = result.blend(x.add(1.0), tiny.cast(D256));
-        // |x| >= 709.78: +Inf above, 0 below (the float of any such result), NaN stays NaN
-        DoubleVector outside = DoubleVector.broadcast(D256, 0.0)
-                .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 0.0))
-                .blend(x.add(x), x.compare(VectorOperators.NE, x));
-        return result.blend(outside, beyond.cast(D256));
-    }
-
-    /** The 8 halves at {@code h[offset]} as floats, exactly ({@code Float16.toFloat}). */
-    static FloatVector widenHalves(short[] h, int offset) {
-        IntVector bits = ((IntVector) ShortVector.fromArray(S128, h, offset)
-                .convertShape(VectorOperators.S2I, I256, 0)).and(0xFFFF);
-        return F16Kernel.widenBits(bits);
+    /** {@code dst[i] = Float16.toFloat(src[offset + i])} for {@code i < n} (a multiple of 8), exactly. */
+    static void widenHalves(short[] src, int offset, float[] dst, int n) {
+        for (int i = 0; i < n; i += 8) {
+            IntVector bits = ((IntVector) ShortVector.fromArray(S128, src, offset + i)
+                    .convertShape(VectorOperators.S2I, I256, 0)).and(0xFFFF);
+            F16Kernel.widenBits(bits).intoArray(dst, i);
+        }
     }
 
     /**
-     * Each lane rounded to the nearest half and back, ties to even, into subnormals, overflowing to infinity from
-     * 65520 up, as {@code Float16.toFloat(Float16.fromFloat(x))}: normal halves by rounding the float's mantissa to
-     * 10 bits in place, subnormal ones by adding and taking away 0.5f (whose ulp, 2^-24, is the subnormals' step).
+     * {@code a[i] = Float16.toFloat(Float16.fromFloat(a[i]))} for {@code i < n} (a multiple of 8): each value rounded
+     * to the nearest half, ties to even, into subnormals, overflowing to infinity from 65520 up. Normal halves by
+     * rounding the float's mantissa to 10 bits in place, subnormal ones by adding and taking away 0.5f (whose ulp,
+     * 2^-24, is the subnormals' step).
      */
-    static FloatVector roundToHalf(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        IntVector sign = bits.and(0x8000_0000);
-        IntVector magnitude = bits.and(0x7FFF_FFFF);
-        IntVector odd = magnitude.lanewise(VectorOperators.LSHR, 13).and(1);
-        IntVector normal = magnitude.add(0xFFF).add(odd).and(0xFFFF_E000);
-        normal = normal.blend(0x7F80_0000, normal.compare(VectorOperators.GE, 0x4780_0000));
-        IntVector subnormal = magnitude.reinterpretAsFloats().add(0.5f).sub(0.5f).reinterpretAsInts();
-        IntVector rounded = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 0x3880_0000))
-                .blend(magnitude.or(0x0040_0000), magnitude.compare(VectorOperators.GT, 0x7F80_0000)); // NaN: quiet
-        return rounded.or(sign).reinterpretAsFloats();
+    static void roundToHalf(float[] a, int n) {
+        for (int i = 0; i < n; i += 8) {
+            IntVector bits = FloatVector.fromArray(F256, a, i).reinterpretAsInts();
+            IntVector sign = bits.and(0x8000_0000);
+            IntVector magnitude = bits.and(0x7FFF_FFFF);
+            IntVector odd = magnitude.lanewise(VectorOperators.LSHR, 13).and(1);
+            IntVector normal = magnitude.add(0xFFF).add(odd).and(0xFFFF_E000);
+            normal = normal.blend(0x7F80_0000, normal.compare(VectorOperators.GE, 0x4780_0000));
+            IntVector subnormal = magnitude.reinterpretAsFloats().add(0.5f).sub(0.5f).reinterpretAsInts();
+            IntVector rounded = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 0x3880_0000))
+                    .blend(magnitude.or(0x0040_0000), magnitude.compare(VectorOperators.GT, 0x7F80_0000)); // NaN
+            rounded.or(sign).reinterpretAsFloats().intoArray(a, i);
+        }
     }
 }
