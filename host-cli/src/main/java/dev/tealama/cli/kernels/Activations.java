@@ -11,6 +11,9 @@ import dev.tealama.tensor.QuantizedVector;
  * <p>Buffers grow to the largest matmul seen and are reused: preparing allocates nothing in steady state.
  */
 final class Activations {
+    /** Tokens per group: the lanes of an 8-int vector. */
+    static final int GROUP = 8;
+
     private ActivationType type;
     private int count;
     private int length;
@@ -18,6 +21,12 @@ final class Activations {
     private int[][] blockSums = new int[0][];
     private boolean[] fullRange = new boolean[0];
     private QuantizedVector[] source;
+    // tokens in groups of 8, interleaved per block (see groupQuants)
+    private int groups;
+    private short[][] groupQuants = new short[0][];
+    private float[][] groupScales = new float[0][];
+    private int[][] groupBlockSums = new int[0][];
+    private boolean[] groupFullRange = new boolean[0];
 
     /** Prepares {@code x[0 .. count)}, all of one type and length. */
     void prepare(QuantizedVector[] x, int count) {
@@ -56,6 +65,72 @@ final class Activations {
             }
             fullRange[t] = minus128;
         }
+        prepareGroups(x, blocks);
+    }
+
+    /** Tokens in groups of {@link #GROUP}, for the kernels that multiply each weight block by 8 tokens at once. */
+    private void prepareGroups(QuantizedVector[] x, int blocks) {
+        groups = type == ActivationType.Q8_0 ? count / GROUP : 0;
+        if (groups == 0) {
+            return;
+        }
+        if (groupQuants.length < groups) {
+            groupQuants = java.util.Arrays.copyOf(groupQuants, groups);
+            groupScales = java.util.Arrays.copyOf(groupScales, groups);
+            groupBlockSums = java.util.Arrays.copyOf(groupBlockSums, groups);
+            groupFullRange = new boolean[groups];
+        }
+        for (int g = 0; g < groups; g++) {
+            if (groupQuants[g] == null || groupQuants[g].length < GROUP * length) {
+                groupQuants[g] = new short[GROUP * length];
+                groupScales[g] = new float[GROUP * blocks];
+                groupBlockSums[g] = new int[GROUP * blocks];
+            }
+            short[] q = groupQuants[g];
+            float[] d = groupScales[g];
+            int[] sums = groupBlockSums[g];
+            boolean minus128 = false;
+            for (int j = 0; j < GROUP; j++) {
+                int t = g * GROUP + j;
+                short[] wide = quants[t];
+                float[] scales = x[t].scales();
+                for (int b = 0; b < blocks; b++) {
+                    System.arraycopy(wide, b * 32, q, (b * GROUP + j) * 32, 32);
+                    d[b * GROUP + j] = scales[b];
+                    sums[b * GROUP + j] = blockSums[t][b];
+                }
+                minus128 |= fullRange[t];
+            }
+            groupFullRange[g] = minus128;
+        }
+    }
+
+    /** Whole groups of {@link #GROUP} tokens (Q8_0 activations only; else 0). */
+    int groups() {
+        return groups;
+    }
+
+    /**
+     * Group {@code g}'s int16 quants, interleaved by block: token {@code 8g + j}'s quants of block {@code b} at
+     * {@code (8b + j) · 32}, so a weight block's 8 partners lie together.
+     */
+    short[] groupQuants(int g) {
+        return groupQuants[g];
+    }
+
+    /** Group {@code g}'s scales: block {@code b} of token {@code 8g + j} at {@code 8b + j}. */
+    float[] groupScales(int g) {
+        return groupScales[g];
+    }
+
+    /** Group {@code g}'s sums of quants per block, laid out as {@link #groupScales}. */
+    int[] groupBlockSums(int g) {
+        return groupBlockSums[g];
+    }
+
+    /** Whether a token of group {@code g} has a quant of -128 (see {@link #hasMinus128}). */
+    boolean groupHasMinus128(int g) {
+        return groupFullRange[g];
     }
 
     ActivationType type() {

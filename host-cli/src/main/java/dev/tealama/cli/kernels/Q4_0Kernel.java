@@ -62,6 +62,84 @@ final class Q4_0Kernel implements WeightKernel {
         return tail(w, row, rounds * ROUND, blocks, x.quants(t), x.scales(t), x.blockSums(t), sum);
     }
 
+    /**
+     * With 8 or more tokens: each weight block is decoded once and multiplied by 8 tokens at a time
+     * ({@link #group}), then the rest of the tokens one by one. Rows go in tiles that stay in cache meanwhile.
+     */
+    @Override
+    public void multiply(MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,
+                         float[][] out, Scratch scratch) {
+        int groups = x.groups();
+        if (groups == 0) {
+            WeightKernel.super.multiply(w, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
+            return;
+        }
+        int blocks = cols / 32;
+        int tile = Math.max(1, TILE_BYTES / rowBytes);
+        float[] lanes = scratch.lanes;
+        for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {
+            int r1 = Math.min(rowTo, r0 + tile);
+            for (int g = 0; g < groups; g++) {
+                short[] xq = x.groupQuants(g);
+                float[] xd = x.groupScales(g);
+                int[] xsum = x.groupBlockSums(g);
+                for (int r = r0; r < r1; r++) {
+                    group(w, (long) r * rowBytes, blocks, xq, xd, xsum, lanes);
+                    for (int j = 0; j < Activations.GROUP; j++) {
+                        out[g * Activations.GROUP + j][r] = lanes[j];
+                    }
+                }
+            }
+            for (int t = groups * Activations.GROUP; t < x.count(); t++) {
+                for (int r = r0; r < r1; r++) {
+                    out[t][r] = dot(w, (long) r * rowBytes, cols, x, t, scratch);
+                }
+            }
+        }
+    }
+
+    /**
+     * One row times the 8 tokens of a group ({@link Activations#groupQuants}): {@code result[j]} for token
+     * {@code j}. Per block the weights are decoded once, each token leaves an 8-lane vector of biased int16 pairs
+     * (as in {@link #rounds}), and the merging rounds of {@link Lanes} run across the 8 tokens instead of across
+     * blocks: lane {@code j} ends with token {@code j}'s block sum. Each token's terms are then added in block order,
+     * as the scalar kernel adds them, so the results are the scalar kernel's bits.
+     */
+    private static void group(MemorySegment w, long row, int blocks, short[] xq, float[] xd, int[] xsum,
+                              float[] result) {
+        FloatVector acc = FloatVector.zero(F256);
+        for (int b = 0; b < blocks; b++) {
+            long p = row + (long) b * BLOCK_BYTES;
+            ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                    .convertShape(VectorOperators.B2S, S256, 0);
+            ShortVector low = packed.and((short) 0x0F);
+            ShortVector high = packed.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F);
+            int xo = b * 256;
+            IntVector t0 = low.mul(ShortVector.fromArray(S256, xq, xo)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 16))).add(BIAS).reinterpretAsInts();
+            IntVector t1 = low.mul(ShortVector.fromArray(S256, xq, xo + 32)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 48))).add(BIAS).reinterpretAsInts();
+            IntVector t2 = low.mul(ShortVector.fromArray(S256, xq, xo + 64)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 80))).add(BIAS).reinterpretAsInts();
+            IntVector t3 = low.mul(ShortVector.fromArray(S256, xq, xo + 96)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 112))).add(BIAS).reinterpretAsInts();
+            IntVector t4 = low.mul(ShortVector.fromArray(S256, xq, xo + 128)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 144))).add(BIAS).reinterpretAsInts();
+            IntVector t5 = low.mul(ShortVector.fromArray(S256, xq, xo + 160)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 176))).add(BIAS).reinterpretAsInts();
+            IntVector t6 = low.mul(ShortVector.fromArray(S256, xq, xo + 192)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 208))).add(BIAS).reinterpretAsInts();
+            IntVector t7 = low.mul(ShortVector.fromArray(S256, xq, xo + 224)).add(high.mul(ShortVector.fromArray(S256, xq, xo + 240))).add(BIAS).reinterpretAsInts();
+            IntVector c01 = EVEN.selectFrom(t0, t1).add(ODD.selectFrom(t0, t1));
+            IntVector c23 = EVEN.selectFrom(t2, t3).add(ODD.selectFrom(t2, t3));
+            IntVector c45 = EVEN.selectFrom(t4, t5).add(ODD.selectFrom(t4, t5));
+            IntVector c67 = EVEN.selectFrom(t6, t7).add(ODD.selectFrom(t6, t7));
+            IntVector c0123 = EVEN.selectFrom(c01, c23).add(ODD.selectFrom(c01, c23));
+            IntVector c4567 = EVEN.selectFrom(c45, c67).add(ODD.selectFrom(c45, c67));
+            IntVector sums = EVEN.selectFrom(c0123, c4567).add(ODD.selectFrom(c0123, c4567));
+            IntVector offsets = IntVector.fromArray(I256, xsum, b * 8).lanewise(VectorOperators.LSHL, 3)
+                    .add(BIAS_PER_BLOCK);
+            IntVector sumi = sums.and(0xFFFF).add(sums.lanewise(VectorOperators.LSHR, 16)).sub(offsets);
+            float dw = Float.float16ToFloat(w.get(SHORT_LE, p));
+            acc = acc.add(((FloatVector) sumi.convert(VectorOperators.I2F, 0)).mul(dw)
+                    .mul(FloatVector.fromArray(F256, xd, b * 8)));
+        }
+        acc.intoArray(result, 0);
+    }
+
     /** The first {@code rounds · 16} blocks of the row. */
     private static float rounds(MemorySegment w, long row, int rounds, short[] xq, float[] xd, int[] xsum,
                                 Scratch scratch) {

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The vector kernels against core's scalar kernels on the real rows of the committed models (every matrix of the
- * first and last layer and the output), for one token and for a batch of five, through {@link HostKernels} with
- * several threads: each output within {@link KernelFixtures#tolerance} of its {@code Σ|terms|}.
+ * first and last layer and the output), for one token and batches of 5 and 11 (a group of 8 and the rest), through
+ * {@link HostKernels} with several threads: each output within {@link KernelFixtures#tolerance} of its
+ * {@code Σ|terms|}.
  */
 class ModelRowsParityTest {
     static final List<ReferenceModels> MODELS = ReferenceModels.COMMITTED;
@@ -45,7 +46,7 @@ class ModelRowsParityTest {
             matrices.add(model.weights().output());
             SplittableRandom random = new SplittableRandom(m.file().hashCode());
             for (Matrix w : matrices) {
-                for (int count : new int[] {1, 5}) {
+                for (int count : new int[] {1, 5, 11}) {
                     compare(w, count, vector, random);
                 }
             }

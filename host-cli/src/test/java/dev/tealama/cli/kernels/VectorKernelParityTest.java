@@ -86,6 +86,53 @@ class VectorKernelParityTest {
         }
     }
 
+    /**
+     * A batch: rows times 19 tokens, through the kernels' batched path (Q4_0 and Q8_0 multiply each block by groups
+     * of 8 tokens, adding each token's terms in the scalar order: the scalar bits), with a token holding -128 quants
+     * in the second group (which Q8_0 then computes token by token).
+     */
+    @Property(tries = 60)
+    void batchedMultiplyMatchesScalarDot(@ForAll("types") GgmlType type, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int blockSize = type.blockSize() == 1 ? 32 : type.blockSize();
+        int cols = blockSize * (1 + random.nextInt(blockSize == 256 ? 3 : 12));
+        int rows = 1 + random.nextInt(20);
+        int count = 19;
+        QuantizedVector[] x = new QuantizedVector[count];
+        for (int t = 0; t < count; t++) {
+            x[t] = KernelFixtures.activations(type, cols, random);
+        }
+        if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
+            float[] values = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                values[i] = i < 32 ? 1e-42f : (float) random.nextGaussian();
+            }
+            x[10] = KernelFixtures.quantize(type, values);
+        }
+        byte[] w = KernelFixtures.weights(type, rows, cols, random);
+        int rowBytes = (int) type.bytesFor(cols);
+        Activations prepared = new Activations();
+        prepared.prepare(x, count);
+        float[][] out = new float[count][rows];
+        WeightKernel.of(WeightFormat.of(type)).multiply(MemorySegment.ofArray(w), rowBytes, cols, 0, rows, prepared,
+                out, new Scratch());
+        for (int t = 0; t < count; t++) {
+            for (int r = 0; r < rows; r++) {
+                float scalar = WeightFormat.of(type).dot(w, r * rowBytes, x[t], 0, cols);
+                String what = type + " row " + r + " token " + t + " of " + cols + " columns";
+                boolean grouped = (type == GgmlType.Q4_0 || type == GgmlType.Q8_0) && t < 16;
+                if (grouped || type == GgmlType.Q4_K || type == GgmlType.Q5_K || type == GgmlType.Q6_K) {
+                    assertEquals(Float.floatToRawIntBits(scalar), Float.floatToRawIntBits(out[t][r]),
+                            what + ": scalar " + scalar + ", vector " + out[t][r]);
+                    continue;
+                }
+                double tolerance = KernelFixtures.tolerance(cols / 32, KernelFixtures.magnitude(type, w, r * rowBytes, x[t], cols));
+                assertTrue(Math.abs(scalar - out[t][r]) <= tolerance, what + ": scalar " + scalar + ", vector "
+                        + out[t][r] + ", tolerance " + tolerance);
+            }
+        }
+    }
+
     static void check(GgmlType type, int cols, SplittableRandom random, QuantizedVector x) {
         int rows = 3;
         byte[] w = KernelFixtures.weights(type, rows, cols, random);
