@@ -44,7 +44,19 @@ final class F16Kernel implements WeightKernel {
         DoubleVector high = DoubleVector.zero(D256);
         int i = 0;
         for (; i + 8 <= cols; i += 8) {
-            FloatVector products = widen(w, row + 2L * i).mul(FloatVector.fromArray(F256, xv, i));
+            // the half-to-float widening of widenBits, written out (see Lanes on inlining)
+            IntVector bits = ((IntVector) ShortVector.fromMemorySegment(S128, w, row + 2L * i, LE)
+                    .convertShape(VectorOperators.S2I, I256, 0)).and(0xFFFF);
+            IntVector magnitude = bits.and(0x7FFF);
+            IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0x1p-24f)
+                    .reinterpretAsInts();
+            FloatVector weights = shifted.add(REBIAS)
+                    .blend(subnormal, magnitude.compare(VectorOperators.LT, 0x400))
+                    .blend(shifted.or(0x7F80_0000), magnitude.compare(VectorOperators.GE, 0x7C00))
+                    .or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16))
+                    .reinterpretAsFloats();
+            FloatVector products = weights.mul(FloatVector.fromArray(F256, xv, i));
             low = low.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 0));
             high = high.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 1));
         }

@@ -2,6 +2,7 @@ package dev.tealama.cli.kernels;
 
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.Q5_KFormat;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -9,8 +10,10 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.tealama.cli.kernels.Lanes.B128;
 import static dev.tealama.cli.kernels.Lanes.F256;
 import static dev.tealama.cli.kernels.Lanes.I256;
+import static dev.tealama.cli.kernels.Lanes.LE;
 import static dev.tealama.cli.kernels.Lanes.S256;
 
 /**
@@ -43,39 +46,44 @@ final class Q5_KKernel implements WeightKernel {
             long p = row + (long) block * BLOCK_BYTES;
             int xp = block * 256;
             KQuantScales.scales(w, p + 4, scales);
-            ShortVector highBitsFirst = Lanes.bytes(w, p + 16);
-            ShortVector highBitsSecond = Lanes.bytes(w, p + 32);
+            ShortVector highBitsFirst = ((ShortVector) ByteVector.fromMemorySegment(B128, w, (p + 16), LE).convertShape(VectorOperators.B2S, S256, 0));
+            ShortVector highBitsSecond = ((ShortVector) ByteVector.fromMemorySegment(B128, w, (p + 32), LE).convertShape(VectorOperators.B2S, S256, 0));
             IntVector aux = IntVector.zero(I256);
             for (int chunk = 0; chunk < 4; chunk++) {
                 long q = p + 48 + 32 * chunk;
                 int xl = xp + 64 * chunk;
                 int lowBit = 2 * chunk;
-                ShortVector first = Lanes.bytes(w, q);
-                ShortVector second = Lanes.bytes(w, q + 16);
-                ShortVector low = first.and((short) 0x0F).or(fifthBit(highBitsFirst, lowBit))
+                ShortVector first = ((ShortVector) ByteVector.fromMemorySegment(B128, w, q, LE).convertShape(VectorOperators.B2S, S256, 0));
+                ShortVector second = ((ShortVector) ByteVector.fromMemorySegment(B128, w, (q + 16), LE).convertShape(VectorOperators.B2S, S256, 0));
+                // the fifth bits as 16 or 0: bit lowBit of qh for the low nibbles, lowBit + 1 for the high ones
+                ShortVector fifthFirstLow = highBitsFirst.lanewise(VectorOperators.LSHR, lowBit).and((short) 1)
+                        .lanewise(VectorOperators.LSHL, 4);
+                ShortVector fifthSecondLow = highBitsSecond.lanewise(VectorOperators.LSHR, lowBit).and((short) 1)
+                        .lanewise(VectorOperators.LSHL, 4);
+                ShortVector fifthFirstHigh = highBitsFirst.lanewise(VectorOperators.LSHR, lowBit + 1).and((short) 1)
+                        .lanewise(VectorOperators.LSHL, 4);
+                ShortVector fifthSecondHigh = highBitsSecond.lanewise(VectorOperators.LSHR, lowBit + 1).and((short) 1)
+                        .lanewise(VectorOperators.LSHL, 4);
+                ShortVector low = first.and((short) 0x0F).or(fifthFirstLow)
                         .mul(ShortVector.fromArray(S256, xq, xl))
-                        .add(second.and((short) 0x0F).or(fifthBit(highBitsSecond, lowBit))
+                        .add(second.and((short) 0x0F).or(fifthSecondLow)
                                 .mul(ShortVector.fromArray(S256, xq, xl + 16)));
                 ShortVector high = first.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
-                        .or(fifthBit(highBitsFirst, lowBit + 1))
+                        .or(fifthFirstHigh)
                         .mul(ShortVector.fromArray(S256, xq, xl + 32))
                         .add(second.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
-                                .or(fifthBit(highBitsSecond, lowBit + 1))
+                                .or(fifthSecondHigh)
                                 .mul(ShortVector.fromArray(S256, xq, xl + 48)));
-                aux = aux.add(Lanes.foldHalves(low).mul(scales[2 * chunk]))
-                        .add(Lanes.foldHalves(high).mul(scales[2 * chunk + 1]));
+                IntVector lowSums = ((IntVector) low.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) low.convertShape(VectorOperators.S2I, I256, 1));
+                IntVector highSums = ((IntVector) high.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) high.convertShape(VectorOperators.S2I, I256, 1));
+                aux = aux.add(lowSums.mul(scales[2 * chunk])).add(highSums.mul(scales[2 * chunk + 1]));
             }
             float dx = xd[block];
-            float d = Lanes.half(w, p) * dx;
+            float d = Float.float16ToFloat(w.get(Lanes.SHORT_LE, p)) * dx;
             sums = sums.add(((FloatVector) aux.convert(VectorOperators.I2F, 0)).mul(d));
-            float dmin = Lanes.half(w, p + 2) * dx;
+            float dmin = Float.float16ToFloat(w.get(Lanes.SHORT_LE, p + 2)) * dx;
             sum -= dmin * KQuantScales.minTimesSums(w, p + 4, groupSums, xp / 16);
         }
         return Lanes.addInOrder(sum, sums, scratch.lanes);
-    }
-
-    /** Bit {@code bit} of each {@code qh} byte, as the value 16 or 0. */
-    private static ShortVector fifthBit(ShortVector qh, int bit) {
-        return qh.lanewise(VectorOperators.LSHR, bit).and((short) 1).lanewise(VectorOperators.LSHL, 4);
     }
 }

@@ -2,15 +2,19 @@ package dev.tealama.cli.kernels;
 
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.Q6_KFormat;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
+import static dev.tealama.cli.kernels.Lanes.B128;
 import static dev.tealama.cli.kernels.Lanes.F256;
 import static dev.tealama.cli.kernels.Lanes.I256;
+import static dev.tealama.cli.kernels.Lanes.LE;
 import static dev.tealama.cli.kernels.Lanes.S256;
 
 /**
@@ -48,9 +52,9 @@ final class Q6_KKernel implements WeightKernel {
                 long qh = p + 128 + 32 * half;
                 long sc = p + 192 + 8 * half;
                 for (int g = 0; g < 2; g++) {
-                    ShortVector low = Lanes.bytes(w, ql + 16 * g);
-                    ShortVector lowNext = Lanes.bytes(w, ql + 32 + 16 * g);
-                    ShortVector bits = Lanes.bytes(w, qh + 16 * g);
+                    ShortVector low = ((ShortVector) ByteVector.fromMemorySegment(B128, w, (ql + 16 * g), LE).convertShape(VectorOperators.B2S, S256, 0));
+                    ShortVector lowNext = ((ShortVector) ByteVector.fromMemorySegment(B128, w, (ql + 32 + 16 * g), LE).convertShape(VectorOperators.B2S, S256, 0));
+                    ShortVector bits = ((ShortVector) ByteVector.fromMemorySegment(B128, w, (qh + 16 * g), LE).convertShape(VectorOperators.B2S, S256, 0));
                     int x0 = xp + 128 * half + 16 * g;
                     ShortVector q1 = low.and((short) 0x0F).or(bits.and((short) 3).lanewise(VectorOperators.LSHL, 4))
                             .sub(OFFSET);
@@ -64,19 +68,20 @@ final class Q6_KKernel implements WeightKernel {
                             .or(bits.lanewise(VectorOperators.LSHR, 6).and((short) 3).lanewise(VectorOperators.LSHL, 4))
                             .sub(OFFSET);
                     long is = sc + g;
-                    aux = aux.add(Lanes.foldHalves(q1.mul(ShortVector.fromArray(S256, xq, x0))).mul(scale(w, is)))
-                            .add(Lanes.foldHalves(q2.mul(ShortVector.fromArray(S256, xq, x0 + 32))).mul(scale(w, is + 2)))
-                            .add(Lanes.foldHalves(q3.mul(ShortVector.fromArray(S256, xq, x0 + 64))).mul(scale(w, is + 4)))
-                            .add(Lanes.foldHalves(q4.mul(ShortVector.fromArray(S256, xq, x0 + 96))).mul(scale(w, is + 6)));
+                    ShortVector p1 = q1.mul(ShortVector.fromArray(S256, xq, x0));
+                    ShortVector p2 = q2.mul(ShortVector.fromArray(S256, xq, x0 + 32));
+                    ShortVector p3 = q3.mul(ShortVector.fromArray(S256, xq, x0 + 64));
+                    ShortVector p4 = q4.mul(ShortVector.fromArray(S256, xq, x0 + 96));
+                    // fold lanes i and i + 8 (elements equal mod 8), then scale each 16-element sub-block
+                    aux = aux.add((((IntVector) p1.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) p1.convertShape(VectorOperators.S2I, I256, 1))).mul((int) w.get(ValueLayout.JAVA_BYTE, is)))
+                            .add((((IntVector) p2.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) p2.convertShape(VectorOperators.S2I, I256, 1))).mul((int) w.get(ValueLayout.JAVA_BYTE, is + 2)))
+                            .add((((IntVector) p3.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) p3.convertShape(VectorOperators.S2I, I256, 1))).mul((int) w.get(ValueLayout.JAVA_BYTE, is + 4)))
+                            .add((((IntVector) p4.convertShape(VectorOperators.S2I, I256, 0)).add((IntVector) p4.convertShape(VectorOperators.S2I, I256, 1))).mul((int) w.get(ValueLayout.JAVA_BYTE, is + 6)));
                 }
             }
-            float d = Lanes.half(w, p + 208) * xd[block];
+            float d = Float.float16ToFloat(w.get(Lanes.SHORT_LE, p + 208)) * xd[block];
             sums = sums.add(((FloatVector) aux.convert(VectorOperators.I2F, 0)).mul(d));
         }
         return Lanes.addInOrder(0f, sums, scratch.lanes);
-    }
-
-    private static int scale(MemorySegment w, long offset) {
-        return w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset);
     }
 }
