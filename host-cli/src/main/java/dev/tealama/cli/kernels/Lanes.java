@@ -108,10 +108,4 @@ final class Lanes {
         }
         return sum;
     }
-
-    /** 16 shorts folded to 8 ints: lane {@code i} is {@code v[i] + v[i + 8]} (elements equal mod 8 meet). */
-    static IntVector foldHalves(ShortVector v) {
-        return ((IntVector) v.convertShape(VectorOperators.S2I, I256, 0))
-                .add((IntVector) v.convertShape(VectorOperators.S2I, I256, 1));
-    }
 }

@@ -23,7 +23,7 @@ import static dev.tealama.cli.kernels.Lanes.S256;
  * 8-int vector, so no horizontal sum is needed until the end, where the eight float lanes are added in order.
  *
  * <p>Per 32-element sub-block, 16 int16 products of nibble × quant (|·| ≤ 1920, two per lane) are folded to 8 int
- * lanes ({@link Lanes#foldHalves}: lanes {@code i} and {@code i + 8} hold elements equal mod 8), then multiplied by
+ * lanes (lanes {@code i} and {@code i + 8} hold elements equal mod 8, and are added), then multiplied by
  * the sub-block's 6-bit scale in int32. The loop calls only the Vector API (see {@link Lanes} on inlining).
  */
 final class Q4_KKernel implements WeightKernel {
