@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Attention runs {@link VectorAttention} on every head in parallel, and SwiGLU a vector exponential, both giving
  * core's results (see each). Falls back to core's {@link ScalarKernels} (still threaded) where the vector kernels do
- * not apply: weights in
- * a byte source that is not a {@link SegmentSource}, the precise numeric scheme (F32 activations times non-F32
- * weights), a machine without native 256-bit vectors, or kernels created with {@link #scalar}.
+ * not apply: weights in a byte source that is not a {@link SegmentSource}, the precise numeric scheme (F32
+ * activations times non-F32 weights), a machine without native 256-bit vectors, or kernels made by {@link #scalar}.
  *
  * <p>Not thread-safe: one forward pass drives it (its worker threads are internal). Close it to stop the workers
  * (they are daemons, so an unclosed instance does not keep the JVM alive).
