@@ -13,8 +13,11 @@ import dev.tealama.tensor.Float16;
  * the multiply-add for the first {@code n & ~63} elements of a head and rounds twice for the rest; we do the same.
  *
  * <p>With an F32 cache (the precise scheme) it is plain softmax attention summed in double.
+ *
+ * <p>{@link Kernels#attention} runs it for a batch; a host may replace that with its own implementation of the same
+ * arithmetic, for which this class exposes the shape ({@link #headDim()}, ...) and its rounding helpers.
  */
-final class Attention {
+public final class Attention {
     /** ggml's F16 SIMD step on AVX-512: elements below {@code n & ~63} take a fused multiply-add. */
     private static final int FUSED_STEP_MASK = ~63;
 
@@ -27,7 +30,8 @@ final class Attention {
     private final short[] accumulatorF16;
     private double[] scores = new double[0];
 
-    Attention(LlamaConfig config) {
+    /** The attention of a model of this shape (its buffers are its own: one instance per forward pass). */
+    public Attention(LlamaConfig config) {
         this.headDim = config.headDim();
         this.heads = config.heads();
         this.groupSize = config.groupSize();
@@ -37,8 +41,33 @@ final class Attention {
         this.accumulatorF16 = new short[headDim];
     }
 
+    /** Elements per head. */
+    public int headDim() {
+        return headDim;
+    }
+
+    /** Query heads. */
+    public int heads() {
+        return heads;
+    }
+
+    /** Query heads sharing one key/value head (grouped-query attention). */
+    public int groupSize() {
+        return groupSize;
+    }
+
+    /** Elements of one position's keys (or values) in the cache: key/value heads × head size. */
+    public int kvDim() {
+        return kvDim;
+    }
+
+    /** The score scale, {@code 1 / sqrt(headDim)} in float. */
+    public float scale() {
+        return scale;
+    }
+
     /** {@code out[h·headDim ..]} = attention of query head {@code h} of {@code q} for every head. */
-    void attend(float[] q, KvCache cache, int layer, int pos, float[] out) {
+    public void attend(float[] q, KvCache cache, int layer, int pos, float[] out) {
         for (int h = 0; h < heads; h++) {
             int kvOffset = (h / groupSize) * headDim;
             if (cache.isF16()) {
@@ -126,14 +155,15 @@ final class Attention {
 
     /** Single-precision e^x, rounded from the deterministic double result. */
     static float expf(float x) {
-        return (float) DetMath.exp(x);
+        return DetMath.expf(x);
     }
 
     /**
      * {@code a·b + c} rounded once to float (as a fused multiply-add), computed in double: the product of two floats
      * is exact in double, so only the final sum rounds (twice, in cases too rare to matter, identically everywhere).
+     * Hosts reproducing this attention must round the same way.
      */
-    static float fma(float a, float b, float c) {
+    public static float fma(float a, float b, float c) {
         return (float) ((double) a * b + c);
     }
 }

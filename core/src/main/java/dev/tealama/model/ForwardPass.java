@@ -164,9 +164,7 @@ public final class ForwardPass {
         }
         record("Qcur", layer, q);
         record("Kcur", layer, k);
-        for (int t = 0; t < n; t++) {
-            attention.attend(q[t], cache, layer, batchStart + t, att[t]);
-        }
+        kernels.attention(attention, q, n, cache, layer, batchStart, att);
         record("kqv_out", layer, att);
         queryInput.set(att, n);
         matmul(w.attentionOutput(), queryInput, xb2);
@@ -184,7 +182,7 @@ public final class ForwardPass {
         record("ffn_gate", layer, gate);
         record("ffn_up", layer, up);
         for (int t = 0; t < n; t++) {
-            swiglu(gate[t], up[t]);
+            kernels.swiglu(gate[t], up[t], config.ffnDim());
         }
         record("ffn_swiglu", layer, gate);
         ffnInput.set(gate, n);
@@ -240,14 +238,6 @@ public final class ForwardPass {
         float scale = 1.0f / (float) Math.sqrt(mean + config.normEps());
         for (int i = 0; i < n; i++) {
             out[i] = in[i] * scale * weight[i];
-        }
-    }
-
-    /** {@code gate[i] = silu(gate[i]) · up[i]}, silu(x) = x / (1 + e^-x). */
-    private static void swiglu(float[] gate, float[] up) {
-        for (int i = 0; i < gate.length; i++) {
-            float g = gate[i];
-            gate[i] = g / (1.0f + Attention.expf(-g)) * up[i];
         }
     }
 

@@ -19,12 +19,12 @@ import java.util.List;
  * </ul>
  * The precise scheme is held to 1e-4 of the float64 "exact" reference for every type (measured ≤ 5e-6).
  */
-record ReferenceModels(String file, double llamaCppTolerance) {
+public record ReferenceModels(String file, double llamaCppTolerance) {
 
-    static final double PRECISE_TOLERANCE = 1e-4;
+    public static final double PRECISE_TOLERANCE = 1e-4;
 
     /** Committed under testdata/models: the default test run. */
-    static final List<ReferenceModels> COMMITTED = List.of(
+    public static final List<ReferenceModels> COMMITTED = List.of(
             new ReferenceModels("stories260K.gguf", 5e-3),
             new ReferenceModels("llama-2-tiny-random.gguf", 1e-4),
             new ReferenceModels("tiny-llama3-F32.gguf", 5e-3),
@@ -33,7 +33,7 @@ record ReferenceModels(String file, double llamaCppTolerance) {
             new ReferenceModels("tinyk-llama3-Q4_K.gguf", 0.5));
 
     /** In ../shared/models or generated from ../shared/tools: the extended run. */
-    static final List<ReferenceModels> EXTENDED = List.of(
+    public static final List<ReferenceModels> EXTENDED = List.of(
             new ReferenceModels("tinyk-llama3-Q6_K.gguf", 1e-4),
             new ReferenceModels("tiny-llama3-F16.gguf", 1e-4),
             new ReferenceModels("tiny-llama3-BF16.gguf", 1e-4),

@@ -8,7 +8,7 @@ import dev.tealama.session.StepResult;
 import java.util.Arrays;
 
 /** Runs a model the way llama.cpp's reference generator did: prompt ids in, greedy ids and last logits out. */
-final class ReferenceRun {
+public final class ReferenceRun {
     final int[] generated;
     final float[] promptLogits;
 
@@ -18,7 +18,7 @@ final class ReferenceRun {
     }
 
     /** Logits of the last prompt position only. */
-    static float[] promptLogits(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds) {
+    public static float[] promptLogits(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds) {
         ForwardPass fp = model.newForwardPass(kernels, scheme, Math.max(64, promptIds.length), promptIds.length);
         fp.beginBatch(promptIds, 0, promptIds.length, 0);
         for (int l = 0; l < model.config().layers(); l++) {
@@ -33,7 +33,7 @@ final class ReferenceRun {
      * Teacher forcing: the prompt, then each of {@code forced} in turn, as llama.cpp's generator feeds them; returns
      * the argmax after the prompt and after each forced token ({@code forced.length + 1} choices, the last unused).
      */
-    static int[] teacherForcedArgmax(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] prompt, int[] forced) {
+    public static int[] teacherForcedArgmax(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] prompt, int[] forced) {
         ForwardPass fp = model.newForwardPass(kernels, scheme, prompt.length + forced.length + 1, prompt.length);
         int vocab = model.config().vocabularySize();
         int[] out = new int[forced.length];
@@ -55,7 +55,7 @@ final class ReferenceRun {
     }
 
     /** Greedy generation of {@code count} tokens through a session with an unlimited budget. */
-    static int[] greedy(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds, int count) {
+    public static int[] greedy(LlamaModel model, Kernels kernels, NumericScheme scheme, int[] promptIds, int count) {
         ForwardPass fp = model.newForwardPass(kernels, scheme, promptIds.length + count + 8, 32);
         GenerationSession session = new GenerationSession(model, fp);
         session.start(promptIds, GenerationOptions.greedy(count));

@@ -15,11 +15,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * that token; where they disagree (a near-tie their summation orders decide differently), it must be one of theirs.
  * Free-running greedy ids must equal the reference up to the first such step.
  */
-final class TeacherForcedCheck {
+public final class TeacherForcedCheck {
     private TeacherForcedCheck() {
     }
 
-    static void check(LlamaModel model, Kernels kernels, String file) {
+    public static void check(LlamaModel model, Kernels kernels, String file) {
         List<Reference.TeacherForced> builds = Reference.teacherForced(file);
         Reference.TeacherForced first = builds.get(0);
         int[] ours = ReferenceRun.teacherForcedArgmax(model, kernels, NumericScheme.LLAMA_CPP, first.promptIds(),

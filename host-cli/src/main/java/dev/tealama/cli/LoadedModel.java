@@ -4,6 +4,7 @@ import dev.tealama.TealamaException;
 import dev.tealama.cli.store.HeapSource;
 import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.gguf.GgufFile;
+import dev.tealama.model.ForwardPass;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.KvCache;
 import dev.tealama.model.LlamaConfig;
@@ -95,10 +96,18 @@ public final class LoadedModel implements AutoCloseable {
 
     /**
      * A generation session with a KV cache of {@code contextSize} positions and prompt batches of up to
-     * {@code maxBatch} tokens. The cache is allocated now, in full: this fails with a clear message (rather than
-     * running out of memory later) when the heap cannot hold it, and notes its size when it is large.
+     * {@code maxBatch} tokens (see {@link #newForwardPass}).
      */
     public GenerationSession newSession(int contextSize, int maxBatch, PrintStream log) {
+        return new GenerationSession(model, newForwardPass(contextSize, maxBatch, log));
+    }
+
+    /**
+     * A forward pass with a KV cache of {@code contextSize} positions and batches of up to {@code maxBatch} tokens.
+     * The cache is allocated now, in full: this fails with a clear message (rather than running out of memory
+     * later) when the heap cannot hold it, and notes its size when it is large.
+     */
+    public ForwardPass newForwardPass(int contextSize, int maxBatch, PrintStream log) {
         LlamaConfig c = model.config();
         long cache = KvCache.bytesFor(c.layers(), contextSize, c.kvDim(), numerics == NumericScheme.LLAMA_CPP);
         long buffers = 4L * maxBatch * (3L * c.dim() + 2L * c.queryDim() + 2L * c.kvDim() + 2L * c.ffnDim())
@@ -119,7 +128,7 @@ public final class LoadedModel implements AutoCloseable {
             log.println("KV cache: " + Sizes.bytes(cache) + " for " + Sizes.count(contextSize)
                     + " positions, allocated up front (--ctx-size sets the positions)");
         }
-        return new GenerationSession(model, model.newForwardPass(kernels, numerics, contextSize, maxBatch));
+        return model.newForwardPass(kernels, numerics, contextSize, maxBatch);
     }
 
     private static long freeHeap() {

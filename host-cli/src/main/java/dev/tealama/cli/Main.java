@@ -44,8 +44,7 @@ import java.util.Properties;
         footer = {"", "Without -m, run and chat use the embedded model (stories260K, a tiny story writer).",
                 "Run 'tealama COMMAND --help' for a command's options."},
         subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, QuantizeCommand.class,
-                CanisterCommand.class,
-                CommandLine.HelpCommand.class})
+                BenchCommand.class, CanisterCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_ERROR = 1;

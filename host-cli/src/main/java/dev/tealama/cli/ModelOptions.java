@@ -82,6 +82,11 @@ public final class ModelOptions {
         return numerics;
     }
 
+    /** {@code --ctx-size} as given, or null. */
+    public Integer requestedContextSize() {
+        return contextSize;
+    }
+
     /** {@code --threads}, or the number of cores. */
     public int threads() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();

@@ -1,88 +1,299 @@
 package dev.tealama.cli.kernels;
 
+import dev.tealama.cli.store.SegmentSource;
+import dev.tealama.model.Attention;
 import dev.tealama.model.Kernels;
+import dev.tealama.model.KvCache;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.QuantizedVector;
+import jdk.incubator.vector.FloatVector;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
+import java.lang.foreign.MemorySegment;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The JVM host's kernels: each matmul's rows are split over a persistent pool of threads.
+ * The JVM host's kernels: each matmul's rows are split over a persistent {@link WorkerPool}, and every thread runs
+ * the Vector API dot product of the weight format ({@link WeightKernel}) on rows read straight from the model's
+ * {@link MemorySegment}.
  *
- * <p>(First version: every thread runs core's scalar dot products. The Vector API kernels replace them per type.)
+ * <p>Attention runs {@link VectorAttention} on every head in parallel, and SwiGLU a vector exponential, both giving
+ * core's results (see each). Falls back to core's {@link ScalarKernels} (still threaded) where the vector kernels do
+ * not apply: weights in a byte source that is not a {@link SegmentSource}, the precise numeric scheme (F32
+ * activations times non-F32 weights), a machine without native 256-bit vectors, or kernels made by {@link #scalar}.
+ *
+ * <p>Not thread-safe: one forward pass drives it (its worker threads are internal). Close it to stop the workers
+ * (they are daemons, so an unclosed instance does not keep the JVM alive).
  */
 public final class HostKernels implements Kernels, AutoCloseable {
-    private final int threads;
-    private final ExecutorService pool;
-    private final ScalarKernels[] perThread;
+    /** Below this many weight bytes × tokens a matmul runs on the calling thread alone: handing over costs more. */
+    private static final long PARALLEL_THRESHOLD = 64 * 1024;
+    /** Chunks per participant: small enough that a thread slowed by other processes does not hold everyone up. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** Below this many head elements × positions, attention runs on the calling thread alone. */
+    private static final long ATTENTION_PARALLEL_THRESHOLD = 32 * 1024;
+    /** SwiGLU's exponentials are computed this many at a time. */
+    private static final int SWIGLU_CHUNK = 256;
 
+    private final boolean vector;
+    private final WorkerPool pool;
+    private final Scratch[] scratch;
+    private final ScalarKernels[] scalar;
+    private final Activations activations = new Activations();
+    private final Map<Matrix, MemorySegment> segments = new IdentityHashMap<>();
+    private final MatmulJob job = new MatmulJob();
+    private final AttentionJob attentionJob = new AttentionJob();
+    private final float[] swigluArguments = new float[SWIGLU_CHUNK];
+    private final float[] swigluExps = new float[SWIGLU_CHUNK];
+
+    /** Vector kernels (where the hardware supports them) over {@code threads} threads. */
     public HostKernels(int threads) {
+        this(threads, true);
+    }
+
+    private HostKernels(int threads, boolean vector) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1");
+            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
-        this.threads = threads;
-        ThreadFactory daemons = r -> {
-            Thread t = new Thread(r, "tealama-matmul");
-            t.setDaemon(true);
-            return t;
-        };
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemons) : null;
-        this.perThread = new ScalarKernels[threads];
+        this.vector = vector && Lanes.SUPPORTED;
+        this.pool = new WorkerPool(threads);
+        this.scratch = new Scratch[threads];
+        this.scalar = new ScalarKernels[threads];
         for (int i = 0; i < threads; i++) {
-            perThread[i] = new ScalarKernels();
+            scratch[i] = new Scratch();
+            scalar[i] = new ScalarKernels();
         }
+    }
+
+    /** Core's scalar dot products over {@code threads} threads (for parity checks and comparisons). */
+    public static HostKernels scalar(int threads) {
+        return new HostKernels(threads, false);
+    }
+
+    /** Whether this machine runs the vector kernels natively (else they fall back to scalar). */
+    public static boolean vectorSupported() {
+        return Lanes.SUPPORTED;
     }
 
     @Override
     public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
-        int rows = rowEnd - rowStart;
-        if (pool == null || rows < 64) {
-            perThread[0].matmul(w, x, count, out, rowStart, rowEnd);
+        if (count <= 0 || rowEnd <= rowStart) {
             return;
         }
-        int chunk = (rows + threads - 1) / threads;
-        @SuppressWarnings("unchecked")
-        Future<?>[] pending = new Future<?>[threads - 1];
-        for (int i = 1; i < threads; i++) {
-            int from = Math.min(rowEnd, rowStart + i * chunk);
-            int to = Math.min(rowEnd, from + chunk);
-            ScalarKernels k = perThread[i];
-            pending[i - 1] = pool.submit(() -> k.matmul(w, x, count, out, from, to));
+        WeightKernel kernel = vectorKernel(w, x[0]);
+        if (kernel != null) {
+            activations.prepare(x, count);
+            job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
+        } else {
+            job.scalar(w, x, count, out);
         }
-        perThread[0].matmul(w, x, count, out, rowStart, Math.min(rowEnd, rowStart + chunk));
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during a matmul", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(cause);
+        long work = (long) (rowEnd - rowStart) * w.rowBytes() * count;
+        int participants = work < PARALLEL_THRESHOLD ? 1 : pool.participants();
+        int chunks = participants * CHUNKS_PER_THREAD;
+        int chunkRows = Math.max(16, ((rowEnd - rowStart + chunks - 1) / chunks + 15) & ~15);
+        job.rows(rowStart, rowEnd, chunkRows);
+        if (participants == 1) {
+            job.run(0);
+        } else {
+            pool.run(job);
+        }
+        job.clear();
+    }
+
+    @Override
+    public void attention(Attention attention, float[][] q, int count, KvCache cache, int layer, int startPos,
+                          float[][] out) {
+        if (!vector || !cache.isF16() || !VectorAttention.supports(attention)) {
+            Kernels.super.attention(attention, q, count, cache, layer, startPos, out); // precise scheme: F32 cache
+            return;
+        }
+        attentionJob.set(attention, q, count, cache.keys16(layer), cache.values16(layer), startPos, out);
+        long work = (long) count * attention.heads() * (startPos + count) * attention.headDim();
+        if (work < ATTENTION_PARALLEL_THRESHOLD) {
+            attentionJob.run(0);
+        } else {
+            pool.run(attentionJob);
+        }
+        attentionJob.clear();
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int length) {
+        if (!vector) {
+            Kernels.super.swiglu(gate, up, length);
+            return;
+        }
+        for (int from = 0; from < length; from += SWIGLU_CHUNK) {
+            int n = Math.min(SWIGLU_CHUNK, length - from);
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                FloatVector.fromArray(Lanes.F256, gate, from + i).neg().intoArray(swigluArguments, i);
+            }
+            for (; i < n; i++) {
+                swigluArguments[i] = -gate[from + i];
+            }
+            VectorMath.expf(swigluArguments, swigluExps, n);
+            i = 0;
+            for (; i + 8 <= n; i += 8) {
+                FloatVector g = FloatVector.fromArray(Lanes.F256, gate, from + i);
+                g.div(FloatVector.fromArray(Lanes.F256, swigluExps, i).add(1.0f))
+                        .mul(FloatVector.fromArray(Lanes.F256, up, from + i))
+                        .intoArray(gate, from + i);
+            }
+            for (; i < n; i++) {
+                float g = gate[from + i];
+                gate[from + i] = g / (1.0f + swigluExps[i]) * up[from + i];
             }
         }
     }
 
+    /** The vector kernel for {@code w} and activations like {@code x}, or null where the scalar path applies. */
+    private WeightKernel vectorKernel(Matrix w, QuantizedVector x) {
+        if (!vector || !(w.source() instanceof SegmentSource)) {
+            return null;
+        }
+        WeightKernel kernel = WeightKernel.of(w.format());
+        return kernel.activationType() == x.type() ? kernel : null; // F32 activations elsewhere: precise scheme
+    }
+
+    private MemorySegment segment(Matrix w) {
+        MemorySegment s = segments.get(w);
+        if (s == null) {
+            s = ((SegmentSource) w.source()).segment(w.offset(), w.byteSize());
+            segments.put(w, s);
+        }
+        return s;
+    }
+
     public int threads() {
-        return threads;
+        return pool.participants();
     }
 
     @Override
     public String name() {
-        return "host x" + threads;
+        return (vector ? "vector" : "scalar") + " x" + pool.participants();
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        pool.close();
+    }
+
+    /**
+     * One matmul, shared by the participants: they take chunks of rows from a counter until none are left, so a
+     * thread that another process slows down just takes fewer chunks.
+     */
+    private final class MatmulJob implements WorkerPool.Job {
+        private final AtomicInteger nextChunk = new AtomicInteger();
+        // vector path
+        private WeightKernel kernel;
+        private MemorySegment weights;
+        private int rowBytes;
+        private int cols;
+        private Activations prepared;
+        // scalar path
+        private Matrix matrix;
+        private QuantizedVector[] x;
+        private int count;
+        // both
+        private float[][] out;
+        private int rowStart;
+        private int rowEnd;
+        private int chunkRows;
+
+        void vector(WeightKernel kernel, MemorySegment weights, int rowBytes, int cols, Activations prepared,
+                    float[][] out) {
+            this.kernel = kernel;
+            this.weights = weights;
+            this.rowBytes = rowBytes;
+            this.cols = cols;
+            this.prepared = prepared;
+            this.out = out;
+        }
+
+        void scalar(Matrix matrix, QuantizedVector[] x, int count, float[][] out) {
+            this.matrix = matrix;
+            this.x = x;
+            this.count = count;
+            this.out = out;
+        }
+
+        void rows(int rowStart, int rowEnd, int chunkRows) {
+            this.rowStart = rowStart;
+            this.rowEnd = rowEnd;
+            this.chunkRows = chunkRows;
+            nextChunk.set(0);
+        }
+
+        /** Drops references to the caller's arrays so they are not kept alive between matmuls. */
+        void clear() {
+            kernel = null;
+            weights = null;
+            prepared = null;
+            matrix = null;
+            x = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int participant) {
+            while (true) {
+                int from = rowStart + nextChunk.getAndIncrement() * chunkRows;
+                if (from >= rowEnd) {
+                    return;
+                }
+                int to = Math.min(rowEnd, from + chunkRows);
+                if (kernel != null) {
+                    kernel.multiply(weights, rowBytes, cols, from, to, prepared, out, scratch[participant]);
+                } else {
+                    scalar[participant].matmul(matrix, x, count, out, from, to);
+                }
+            }
+        }
+    }
+
+    /** One batch's attention, shared by the participants: they take (token, head) pairs from a counter. */
+    private final class AttentionJob implements WorkerPool.Job {
+        private final AtomicInteger next = new AtomicInteger();
+        private Attention shape;
+        private float[][] q;
+        private int count;
+        private short[] keys;
+        private short[] values;
+        private int startPos;
+        private float[][] out;
+
+        void set(Attention shape, float[][] q, int count, short[] keys, short[] values, int startPos,
+                 float[][] out) {
+            this.shape = shape;
+            this.q = q;
+            this.count = count;
+            this.keys = keys;
+            this.values = values;
+            this.startPos = startPos;
+            this.out = out;
+            next.set(0);
+        }
+
+        void clear() {
+            shape = null;
+            q = null;
+            keys = null;
+            values = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int participant) {
+            int heads = shape.heads();
+            int tasks = count * heads;
+            for (int task = next.getAndIncrement(); task < tasks; task = next.getAndIncrement()) {
+                int t = task / heads;
+                VectorAttention.head(shape, q[t], task % heads, keys, values, startPos + t, out[t],
+                        scratch[participant]);
+            }
         }
     }
 }

@@ -1,0 +1,186 @@
+package dev.tealama.cli.kernels;
+
+import dev.tealama.tensor.ActivationType;
+import dev.tealama.tensor.QuantizedVector;
+
+/**
+ * One matmul's activations in the form the vector kernels read, prepared once by the calling thread and then read by
+ * every worker: the very quants and scales core's scalar kernels use ({@link QuantizedVector}), with the int8
+ * quants widened to int16 (the kernels multiply in 16-bit lanes) and a few per-block sums precomputed.
+ *
+ * <p>Buffers grow to the largest matmul seen and are reused: preparing allocates nothing in steady state.
+ */
+final class Activations {
+    /** Tokens per group: the lanes of an 8-int vector. */
+    static final int GROUP = 8;
+
+    private ActivationType type;
+    private int count;
+    private int length;
+    private short[][] quants = new short[0][];
+    private int[][] blockSums = new int[0][];
+    private boolean[] fullRange = new boolean[0];
+    private QuantizedVector[] source;
+    // tokens in groups of 8, interleaved per block (see groupQuants)
+    private int groups;
+    private short[][] groupQuants = new short[0][];
+    private float[][] groupScales = new float[0][];
+    private int[][] groupBlockSums = new int[0][];
+    private boolean[] groupFullRange = new boolean[0];
+
+    /** Prepares {@code x[0 .. count)}, all of one type and length. */
+    void prepare(QuantizedVector[] x, int count) {
+        this.source = x;
+        this.count = count;
+        this.type = x[0].type();
+        this.length = x[0].length();
+        boolean integer = type == ActivationType.Q8_0 || type == ActivationType.Q8_1 || type == ActivationType.Q8_K;
+        if (!integer) {
+            return;
+        }
+        if (quants.length < count) {
+            quants = java.util.Arrays.copyOf(quants, count);
+            blockSums = java.util.Arrays.copyOf(blockSums, count);
+            fullRange = new boolean[count];
+        }
+        int blocks = length / 32;
+        for (int t = 0; t < count; t++) {
+            if (quants[t] == null || quants[t].length < length) {
+                quants[t] = new short[length];
+                blockSums[t] = new int[blocks];
+            }
+            byte[] q = x[t].quants();
+            short[] wide = quants[t];
+            int[] sums = blockSums[t];
+            boolean minus128 = false;
+            for (int b = 0; b < blocks; b++) {
+                int sum = 0;
+                for (int j = b * 32; j < b * 32 + 32; j++) {
+                    int v = q[j];
+                    wide[j] = (short) v;
+                    sum += v;
+                    minus128 |= v == -128;
+                }
+                sums[b] = sum;
+            }
+            fullRange[t] = minus128;
+        }
+        prepareGroups(x, blocks);
+    }
+
+    /** Tokens in groups of {@link #GROUP}, for the kernels that multiply each weight block by 8 tokens at once. */
+    private void prepareGroups(QuantizedVector[] x, int blocks) {
+        groups = type == ActivationType.Q8_0 ? count / GROUP : 0;
+        if (groups == 0) {
+            return;
+        }
+        if (groupQuants.length < groups) {
+            groupQuants = java.util.Arrays.copyOf(groupQuants, groups);
+            groupScales = java.util.Arrays.copyOf(groupScales, groups);
+            groupBlockSums = java.util.Arrays.copyOf(groupBlockSums, groups);
+            groupFullRange = new boolean[groups];
+        }
+        for (int g = 0; g < groups; g++) {
+            if (groupQuants[g] == null || groupQuants[g].length < GROUP * length) {
+                groupQuants[g] = new short[GROUP * length];
+                groupScales[g] = new float[GROUP * blocks];
+                groupBlockSums[g] = new int[GROUP * blocks];
+            }
+            short[] q = groupQuants[g];
+            float[] d = groupScales[g];
+            int[] sums = groupBlockSums[g];
+            boolean minus128 = false;
+            for (int j = 0; j < GROUP; j++) {
+                int t = g * GROUP + j;
+                short[] wide = quants[t];
+                float[] scales = x[t].scales();
+                for (int b = 0; b < blocks; b++) {
+                    System.arraycopy(wide, b * 32, q, (b * GROUP + j) * 32, 32);
+                    d[b * GROUP + j] = scales[b];
+                    sums[b * GROUP + j] = blockSums[t][b];
+                }
+                minus128 |= fullRange[t];
+            }
+            groupFullRange[g] = minus128;
+        }
+    }
+
+    /** Whole groups of {@link #GROUP} tokens (Q8_0 activations only; else 0). */
+    int groups() {
+        return groups;
+    }
+
+    /**
+     * Group {@code g}'s int16 quants, interleaved by block: token {@code 8g + j}'s quants of block {@code b} at
+     * {@code (8b + j) · 32}, so a weight block's 8 partners lie together.
+     */
+    short[] groupQuants(int g) {
+        return groupQuants[g];
+    }
+
+    /** Group {@code g}'s scales: block {@code b} of token {@code 8g + j} at {@code 8b + j}. */
+    float[] groupScales(int g) {
+        return groupScales[g];
+    }
+
+    /** Group {@code g}'s sums of quants per block, laid out as {@link #groupScales}. */
+    int[] groupBlockSums(int g) {
+        return groupBlockSums[g];
+    }
+
+    /** Whether a token of group {@code g} has a quant of -128 (see {@link #hasMinus128}). */
+    boolean groupHasMinus128(int g) {
+        return groupFullRange[g];
+    }
+
+    ActivationType type() {
+        return type;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** Elements per token. */
+    int length() {
+        return length;
+    }
+
+    /** Token {@code t}'s int8 quants as int16. */
+    short[] quants(int t) {
+        return quants[t];
+    }
+
+    /** Token {@code t}'s sum of quants per block of 32. */
+    int[] blockSums(int t) {
+        return blockSums[t];
+    }
+
+    /**
+     * Whether token {@code t} has a quant of -128. x86 ggml clamps to [-128, 127] but only reaches -128 for
+     * non-finite or subnormal blocks; kernels that add two int8 products in one int16 lane rely on |x| ≤ 127.
+     */
+    boolean hasMinus128(int t) {
+        return fullRange[t];
+    }
+
+    /** Token {@code t}'s scales (see {@link QuantizedVector#scales()}). */
+    float[] scales(int t) {
+        return source[t].scales();
+    }
+
+    /** Q8_1: token {@code t}'s fp16 scaled block sums. */
+    float[] scaledBlockSums(int t) {
+        return source[t].blockSums();
+    }
+
+    /** Q8_K: token {@code t}'s sums per 16 quants. */
+    short[] groupSums(int t) {
+        return source[t].groupSums();
+    }
+
+    /** F32 / F16 / BF16: token {@code t}'s values. */
+    float[] values(int t) {
+        return source[t].values();
+    }
+}

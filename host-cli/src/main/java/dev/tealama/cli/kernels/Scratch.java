@@ -1,0 +1,49 @@
+package dev.tealama.cli.kernels;
+
+/** One thread's working buffers for the vector kernels: allocated once per worker, reused by every dot product. */
+final class Scratch {
+    /** Partial-sum vectors awaiting the last rounds of the block reduction (see {@link Lanes}). */
+    final int[] tree = new int[8 * Lanes.GROUP * 2];
+    /** Per-block weight scales of the blocks being reduced. */
+    final float[] scales = new float[2 * Lanes.GROUP];
+    /** Per-block weight minimums (Q4_1). */
+    final float[] mins = new float[2 * Lanes.GROUP];
+    /** The 8 sub-block scales of a Q4_K / Q5_K super-block. */
+    final int[] subScales = new int[8];
+    /** Bytes touched ahead of the kernels (see {@link Lanes#READ_AHEAD}), kept so the loads are not optimized away. */
+    int sink;
+    /** Eight float lanes, read back in order (K-quants' final sum). */
+    final float[] lanes = new float[8];
+
+    private Attention attention;
+
+    /** Buffers for one attention head of {@code headDim} elements over {@code positions} positions. */
+    Attention attention(int headDim, int positions) {
+        if (attention == null || attention.query.length < headDim || attention.scores.length < positions) {
+            attention = new Attention(Math.max(headDim, attention == null ? 0 : attention.query.length),
+                    Math.max(positions, attention == null ? 0 : 2 * attention.scores.length));
+        }
+        return attention;
+    }
+
+    /** The buffers {@link VectorAttention} uses, grown to the longest context seen. */
+    static final class Attention {
+        final float[] query;
+        final float[] row;
+        final float[] accumulator;
+        final float[] scores;
+        final float[] arguments;
+        final float[] exps;
+        final boolean[] rescale;
+
+        Attention(int headDim, int positions) {
+            query = new float[headDim];
+            row = new float[headDim];
+            accumulator = new float[headDim];
+            scores = new float[positions];
+            arguments = new float[positions];
+            exps = new float[positions];
+            rescale = new boolean[positions];
+        }
+    }
+}
