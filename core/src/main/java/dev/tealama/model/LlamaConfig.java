@@ -101,11 +101,11 @@ public record LlamaConfig(
                 freqScale = 1f;
                 break;
             case "linear":
-            case "llama3": // llama3 scaling lives in the rope_freqs tensor (see RopeFrequencies)
-                freqScale = scaling.equals("linear") && factor != 0f ? 1f / factor : 1f;
+                freqScale = factor != 0f ? 1f / factor : 1f;
                 break;
             default:
-                throw new TealamaException("unsupported RoPE scaling type '" + scaling + "' (supported: none, linear, llama3)");
+                // Llama 3.1/3.2 scaling needs no type: it comes as the rope_freqs tensor (see LlamaWeights)
+                throw new TealamaException("unsupported RoPE scaling type '" + scaling + "' (supported: none, linear)");
         }
         float attnFactor = meta.float32(p + "rope.scaling.attn_factor", 1f);
         return new LlamaConfig(dim, layers, heads, kvHeads, headDim, ffn, vocab, ctx, eps, theta, freqScale, attnFactor);
