@@ -117,9 +117,8 @@ final class SimdLowering {
     byte[] importSection(byte[] wasm, WasmBinary.Section section) {
         int[] position = {section == null ? 0 : section.contentStart()};
         long count = section == null ? 0 : WasmBinary.readU32(wasm, position);
-        if (module.importSection().importCount() != importedFunctions) {
-            throw new InvalidModuleException("SIMD lowering needs a module whose imports are all functions");
-        }
+        // appended after every other import, the new functions come right after the module's imported functions
+        // (imports of other kinds take no function index)
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         WasmBinary.writeU32(out, count + ops.size());
         if (section != null) {
