@@ -178,6 +178,36 @@ class SimdLoweringTest {
         assertTrue(e.getMessage().contains("I32x4_MAX_S"), e.getMessage());
     }
 
+    /** A canister (ic0 imports, which keep their indices; its own functions move up) using SIMD, in every mode. */
+    @Test
+    void aCanisterUsingSimdRunsInTheLocalHostAndCountsItsSimdInstructionsOnce() {
+        String wat = "(module"
+                + " (import \"ic0\" \"msg_reply_data_append\" (func $append (param i32 i32)))"
+                + " (import \"ic0\" \"msg_reply\" (func $reply))"
+                + " (memory 1)"
+                + " (func $sum (param $n i32) (result i32)"
+                + "   (i32x4.extract_lane 3 (i32x4.add (i32x4.splat (local.get $n)) (v128.const i32x4 1 2 3 4))))"
+                + " (func (export \"canister_update simd\")"
+                + "   (i32.store (i32.const 0) (call $sum (i32.const 38)))"
+                + "   (call $append (i32.const 0) (i32.const 4))"
+                + "   (call $reply)))";
+        byte[] wasm = Wat.compile(wat);
+        Principal user = Principal.selfAuthenticating(new byte[] {1});
+        for (ExecutionMode mode : new ExecutionMode[] {ExecutionMode.COMPILED, ExecutionMode.INTERPRETED}) {
+            LocalCanister canister = LocalCanister.builder().limits(CanisterLimits.ic()).executionMode(mode)
+                    .debugSink(t -> { }).build();
+            canister.install(wasm, new byte[0], java.util.Set.of(user)).replyOrThrow();
+            CallResult result = canister.update("simd", new byte[0], user);
+            assertArrayEquals(new byte[] {42, 0, 0, 0}, result.replyOrThrow(), mode.toString());
+            // $sum: local.get, i32x4.splat, v128.const, i32x4.add, i32x4.extract_lane, end = 6; the update:
+            // i32.const, i32.const, call, i32.store, i32.const, i32.const, call, call, end = 9
+            assertEquals(6 + 9, result.instructions(), mode.toString());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CanisterModule.prepare(wasm, 1_000_000, ExecutionMode.REFERENCE));
+        assertTrue(e.getMessage().contains("SIMD"), e.getMessage());
+    }
+
     @Test
     void aModuleWithoutSimdIsLeftAsItWas() {
         byte[] wasm = Wat.resource("metering");
