@@ -72,11 +72,12 @@ final class MeteringInstrumenter {
                 importsWritten = true;
             }
             if (!globalWritten && comesAfterGlobals(section.id())) {
-                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, initialBudget));
+                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, null, initialBudget));
                 globalWritten = true;
             }
             if (section.id() == WasmBinary.GLOBAL) {
-                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, section, initialBudget));
+                byte[] entries = simd != null ? simd.globalEntries(wasm, section) : null;
+                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, section, entries, initialBudget));
                 globalWritten = true;
             } else if (section.id() == WasmBinary.CODE) {
                 writeSection(out, WasmBinary.CODE, codeSection(wasm, section, module, counter, simd));
@@ -99,7 +100,7 @@ final class MeteringInstrumenter {
             }
         }
         if (!globalWritten) {
-            writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, initialBudget));
+            writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, null, initialBudget));
         }
         return new Result(out.toByteArray(), counter);
     }
@@ -119,7 +120,12 @@ final class MeteringInstrumenter {
         }
     }
 
-    private static byte[] globalSection(byte[] wasm, WasmBinary.Section existing, long initialBudget) {
+    /**
+     * The global section with the counter appended; {@code entries}, if not null, replaces the existing entries'
+     * bytes (renumbered by {@link SimdLowering}).
+     */
+    private static byte[] globalSection(byte[] wasm, WasmBinary.Section existing, byte[] entries,
+            long initialBudget) {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         long count = 0;
         int entriesStart = 0;
@@ -129,7 +135,9 @@ final class MeteringInstrumenter {
             entriesStart = position[0];
         }
         WasmBinary.writeU32(content, count + 1);
-        if (existing != null) {
+        if (entries != null) {
+            content.writeBytes(entries);
+        } else if (existing != null) {
             content.write(wasm, entriesStart, existing.contentEnd() - entriesStart);
         }
         content.write(TYPE_I64);

@@ -203,6 +203,26 @@ final class SimdLowering {
         return out.toByteArray();
     }
 
+    /** The global section's entries (without their count), {@code ref.func} in initializers renumbered. */
+    byte[] globalEntries(byte[] wasm, WasmBinary.Section section) {
+        int[] position = {section.contentStart()};
+        long count = WasmBinary.readU32(wasm, position);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (long i = 0; i < count; i++) {
+            int type = wasm[position[0]++] & 0xFF;
+            if (type == TYPE_V128) {
+                throw new InvalidModuleException("SIMD lowering: a v128 global");
+            }
+            if (type == 0x63 || type == 0x64) {
+                throw new InvalidModuleException("SIMD lowering: a global of a typed reference");
+            }
+            out.write(type);
+            out.write(wasm[position[0]++]); // mutability
+            constantExpression(wasm, position, out);
+        }
+        return out.toByteArray();
+    }
+
     /** Copies a constant expression up to and including its {@code end}, renumbering {@code ref.func}. */
     private void constantExpression(byte[] wasm, int[] position, ByteArrayOutputStream out) {
         while (true) {

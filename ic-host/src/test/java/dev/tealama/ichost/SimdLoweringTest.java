@@ -65,6 +65,7 @@ class SimdLoweringTest {
     void theStartFunctionAndExportsStillReachTheirFunctions() {
         Instance instance = instance(true);
         assertEquals(42, instance.export("started").apply()[0]);
+        assertEquals(42, instance.export("via_global").apply(21)[0]);
     }
 
     @Test

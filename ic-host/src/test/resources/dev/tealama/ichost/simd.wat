@@ -9,7 +9,12 @@
   (type $binary (func (param i32 i32) (result i32)))
   (start $init)
   (func $init (global.set $started (i32.const 42)))
+  (global $doubler funcref (ref.func $twice))
   (func (export "started") (result i32) (global.get $started))
+  ;; a function reference held in a global (renumbered too), put in the table and called
+  (func (export "via_global") (param i32) (result i32)
+    (table.set 0 (i32.const 1) (global.get $doubler))
+    (call_indirect (type $binary) (local.get 0) (local.get 0) (i32.const 1)))
   (func $twice (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 0)))
   ;; Sum of a[i] * b[i] over 16 signed bytes at a and b: 21 instructions.
   (func $dot16 (export "dot16") (param $a i32) (param $b i32) (result i32) (local $v v128)
