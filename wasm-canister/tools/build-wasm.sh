@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Turns TeaVM's output into the canister module (see docs/canister.md):
-#   1. wat2wasm the shims (TeaVM runtime → ic0, java.lang.Math → Wasm instructions / DetMath, arena memory)
+#   1. wat2wasm the shims (TeaVM runtime → ic0, java.lang.Math → Wasm instructions / DetMath, arena memory, and the
+#      Wasm SIMD kernels: 128-bit SIMD, which the IC enables, is enabled in every binaryen step below)
 #   2. wasm-merge them into TeaVM's module
 #   3. finish.mjs strip: only canister_* exports, unused code removed, validated, ic0-only imports enforced
 #   4. wasm-opt -O3 --strip-debug --strip-producers
@@ -36,13 +37,13 @@ done
 work="$(dirname "$output")/wasm-build"
 rm -rf "$work"
 mkdir -p "$work"
-features="--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals"
+features="--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-simd"
 
-for shim in teavm-runtime teavm-math arena-memory; do
+for shim in teavm-runtime teavm-math arena-memory simd-kernels; do
     wat2wasm "$module_dir/src/main/wat/$shim.wat" -o "$work/$shim.wasm"
 done
 "$bin/wasm-merge" $features "$input" main "$work/teavm-runtime.wasm" teavm "$work/teavm-math.wasm" teavmMath \
-    "$work/arena-memory.wasm" arena -o "$work/merged.wasm"
+    "$work/arena-memory.wasm" arena "$work/simd-kernels.wasm" kernels -o "$work/merged.wasm"
 node "$here/finish.mjs" strip "$work/merged.wasm" "$work/stripped.wasm"
 "$bin/wasm-opt" $features -O3 --strip-debug --strip-producers "$work/stripped.wasm" -o "$work/optimized.wasm"
 node "$here/finish.mjs" memory-max "$work/optimized.wasm" 65536

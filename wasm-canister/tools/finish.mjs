@@ -18,7 +18,8 @@ function fail(message) {
 function strip(input, output) {
     const module = binaryen.readBinary(readFileSync(input));
     module.setFeatures(binaryen.Features.MVP | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt
-        | binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
+        | binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals
+        | binaryen.Features.SIMD128);
 
     const doomed = [];
     for (let i = 0; i < module.getNumExports(); i++) {

@@ -85,6 +85,10 @@ public final class CanisterModule {
             exports.add(original.exportSection().getExport(i).name());
         }
         if (mode == ExecutionMode.REFERENCE) {
+            if (SimdLowering.of(original) != null) {
+                throw new IllegalArgumentException("REFERENCE mode counts with Chicory's interpreter, which runs no"
+                        + " SIMD instruction; this module uses SIMD: run it COMPILED or INTERPRETED");
+            }
             return new CanisterModule(sha256(wasm), wasm.length, original, -1, startBudget, mode,
                     InterpreterMachine::new, Set.copyOf(exports), readMetadata(wasm));
         }

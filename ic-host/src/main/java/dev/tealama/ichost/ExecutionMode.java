@@ -12,7 +12,8 @@ public enum ExecutionMode {
     /**
      * The reference count: the module as given, not instrumented, run by Chicory's interpreter, which reports every
      * instruction it executes to a listener that counts them (and traps the message past its limit). The slowest
-     * mode; it exists to check that the instrumented count is the same.
+     * mode; it exists to check that the instrumented count is the same. Not for modules that use 128-bit SIMD
+     * (Chicory's interpreter runs none; {@link CanisterModule#prepare} refuses them by name).
      */
     REFERENCE
 }

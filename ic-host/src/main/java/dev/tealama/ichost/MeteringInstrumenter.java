@@ -25,6 +25,9 @@ import java.util.List;
  * differently and charges System API calls extra; this host does not). A segment is charged in full when it starts,
  * so a trap in its middle or {@code ic0.performance_counter} called from it counts the instructions after the
  * call too. The instrumentation's own instructions are not counted.
+ *
+ * <p>A module that uses 128-bit SIMD is lowered at the same time ({@link SimdLowering}): each SIMD instruction
+ * still counts 1, whatever it is rewritten to.
  */
 final class MeteringInstrumenter {
 
@@ -56,26 +59,48 @@ final class MeteringInstrumenter {
      */
     static Result instrument(byte[] wasm, WasmModule module, long initialBudget) {
         int counter = module.importSection().count(ExternalType.GLOBAL) + module.globalSection().globalCount();
+        SimdLowering simd = SimdLowering.of(module);
         List<WasmBinary.Section> sections = WasmBinary.sections(wasm);
         ByteArrayOutputStream out = new ByteArrayOutputStream(wasm.length + wasm.length / 2);
         out.write(wasm, 0, 8);
         boolean globalWritten = false;
+        boolean importsWritten = simd == null;
         for (WasmBinary.Section section : sections) {
+            if (!importsWritten && section.id() != WasmBinary.CUSTOM && section.id() != WasmBinary.TYPE
+                    && section.id() != WasmBinary.IMPORT) {
+                writeSection(out, WasmBinary.IMPORT, simd.importSection(wasm, null)); // the module had none
+                importsWritten = true;
+            }
             if (!globalWritten && comesAfterGlobals(section.id())) {
-                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, initialBudget));
+                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, null, initialBudget));
                 globalWritten = true;
             }
             if (section.id() == WasmBinary.GLOBAL) {
-                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, section, initialBudget));
+                byte[] entries = simd != null ? simd.globalEntries(wasm, section) : null;
+                writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, section, entries, initialBudget));
                 globalWritten = true;
             } else if (section.id() == WasmBinary.CODE) {
-                writeSection(out, WasmBinary.CODE, codeSection(wasm, section, module, counter));
+                writeSection(out, WasmBinary.CODE, codeSection(wasm, section, module, counter, simd));
+            } else if (simd != null && section.id() == WasmBinary.TYPE) {
+                writeSection(out, WasmBinary.TYPE, simd.typeSection(wasm, section));
+            } else if (simd != null && section.id() == WasmBinary.IMPORT) {
+                writeSection(out, WasmBinary.IMPORT, simd.importSection(wasm, section));
+                importsWritten = true;
+            } else if (simd != null && section.id() == WasmBinary.EXPORT) {
+                writeSection(out, WasmBinary.EXPORT, simd.exportSection(wasm, section));
+            } else if (simd != null && section.id() == WasmBinary.START) {
+                writeSection(out, WasmBinary.START, simd.startSection(wasm, section));
+            } else if (simd != null && section.id() == WasmBinary.ELEMENT) {
+                writeSection(out, WasmBinary.ELEMENT, simd.elementSection(wasm, section));
+            } else if (simd != null && section.id() == WasmBinary.CUSTOM
+                    && WasmBinary.customSectionName(wasm, section).equals("name")) {
+                continue; // function names by index: the indices moved
             } else {
                 out.write(wasm, section.headerStart(), section.contentEnd() - section.headerStart());
             }
         }
         if (!globalWritten) {
-            writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, initialBudget));
+            writeSection(out, WasmBinary.GLOBAL, globalSection(wasm, null, null, initialBudget));
         }
         return new Result(out.toByteArray(), counter);
     }
@@ -95,7 +120,12 @@ final class MeteringInstrumenter {
         }
     }
 
-    private static byte[] globalSection(byte[] wasm, WasmBinary.Section existing, long initialBudget) {
+    /**
+     * The global section with the counter appended; {@code entries}, if not null, replaces the existing entries'
+     * bytes (renumbered by {@link SimdLowering}).
+     */
+    private static byte[] globalSection(byte[] wasm, WasmBinary.Section existing, byte[] entries,
+            long initialBudget) {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         long count = 0;
         int entriesStart = 0;
@@ -105,7 +135,9 @@ final class MeteringInstrumenter {
             entriesStart = position[0];
         }
         WasmBinary.writeU32(content, count + 1);
-        if (existing != null) {
+        if (entries != null) {
+            content.writeBytes(entries);
+        } else if (existing != null) {
             content.write(wasm, entriesStart, existing.contentEnd() - entriesStart);
         }
         content.write(TYPE_I64);
@@ -116,7 +148,8 @@ final class MeteringInstrumenter {
         return content.toByteArray();
     }
 
-    private static byte[] codeSection(byte[] wasm, WasmBinary.Section section, WasmModule module, int counter) {
+    private static byte[] codeSection(byte[] wasm, WasmBinary.Section section, WasmModule module, int counter,
+            SimdLowering simd) {
         FunctionBody[] bodies = module.codeSection().functionBodies();
         int[] position = {section.contentStart()};
         long count = WasmBinary.readU32(wasm, position);
@@ -125,11 +158,14 @@ final class MeteringInstrumenter {
         }
         ByteArrayOutputStream content = new ByteArrayOutputStream(section.contentLength() * 2);
         WasmBinary.writeU32(content, count);
-        for (FunctionBody body : bodies) {
+        for (int f = 0; f < bodies.length; f++) {
             long size = WasmBinary.readU32(wasm, position);
             int bodyStart = position[0];
             int bodyEnd = (int) (bodyStart + size);
-            byte[] rewritten = functionBody(wasm, bodyStart, bodyEnd, body.instructions(), counter);
+            List<? extends Instruction> instructions = bodies[f].instructions();
+            SimdLowering.Body lowering = simd == null ? null
+                    : simd.new Body(wasm, bodyStart, instructions.get(0).address(), f);
+            byte[] rewritten = functionBody(wasm, bodyStart, bodyEnd, instructions, counter, lowering);
             WasmBinary.writeU32(content, rewritten.length);
             content.writeBytes(rewritten);
             position[0] = bodyEnd;
@@ -138,7 +174,7 @@ final class MeteringInstrumenter {
     }
 
     private static byte[] functionBody(byte[] wasm, int bodyStart, int bodyEnd,
-            List<? extends Instruction> instructions, int counter) {
+            List<? extends Instruction> instructions, int counter, SimdLowering.Body lowering) {
         int n = instructions.size();
         // segmentCost[i] > 0 where a segment starts at instruction i; its charge is emitted before instruction i,
         // or right after it when instruction i is an end (code before an end is still inside the block).
@@ -152,7 +188,11 @@ final class MeteringInstrumenter {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((bodyEnd - bodyStart) * 2);
         int codeStart = instructions.get(0).address();
-        out.write(wasm, bodyStart, codeStart - bodyStart); // the locals
+        if (lowering == null) {
+            out.write(wasm, bodyStart, codeStart - bodyStart); // the locals
+        } else {
+            out.writeBytes(lowering.locals());
+        }
         for (int i = 0; i < n; i++) {
             Instruction instruction = instructions.get(i);
             boolean chargeAfter = i > 0 && instruction.opcode() == OpCode.END;
@@ -164,7 +204,11 @@ final class MeteringInstrumenter {
             }
             int start = instruction.address();
             int end = i + 1 < n ? instructions.get(i + 1).address() : bodyEnd;
-            out.write(wasm, start, end - start);
+            if (lowering == null) {
+                out.write(wasm, start, end - start);
+            } else {
+                lowering.emit(out, wasm, instruction, start, end);
+            }
             if (segmentCost[i] > 0 && chargeAfter) {
                 charge(out, counter, segmentCost[i]);
             }

@@ -91,9 +91,17 @@ final class SystemApi {
     /** The host functions for the imports of {@code module}: exactly those it imports (all checked valid). */
     ImportValues importsFor(com.dylibso.chicory.wasm.WasmModule module) {
         List<com.dylibso.chicory.runtime.ImportFunction> functions = new ArrayList<>();
+        boolean simd = false;
         for (int i = 0; i < module.importSection().importCount(); i++) {
+            if (module.importSection().getImport(i).module().equals(SimdOps.MODULE)) {
+                simd = true; // added by SimdLowering, not the canister's
+                continue;
+            }
             String name = module.importSection().getImport(i).name();
             functions.add(new HostFunction("ic0", name, SIGNATURES.get(name), handle(name)));
+        }
+        if (simd) {
+            functions.addAll(SimdOps.hostFunctions());
         }
         return ImportValues.builder().withFunctions(functions).build();
     }

@@ -1,6 +1,10 @@
 package dev.tealama.canister;
 
+import dev.tealama.bytes.ArrayByteSource;
 import dev.tealama.canister.ic.candid.RecordValue;
+import dev.tealama.model.LayerWeights;
+import dev.tealama.model.LlamaModel;
+import dev.tealama.model.Matrix;
 import dev.tealama.testing.TestData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -11,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Measures what docs/benchmarks.md reports for the canister, in the metered local IC host: Wasm instructions per
- * prompt token and per generated token for each test model, and tokens per 40 B-instruction call. Prints a
+ * prompt token and per generated token for each test model, per weight (a prompt token multiplies the layers'
+ * matrices, a generated token the output projection too), and tokens per 40 B-instruction call
+ * ({@link CanisterLargeModelReport} does the same on the Llama-3.2-1B-shaped files). Prints a
  * Markdown table. Run: {@code mvn -pl wasm-canister -am test -Dtest=CanisterCostReport -Dtealama.excludedGroups=
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -22,8 +28,9 @@ class CanisterCostReport {
     @Test
     void report() {
         StringBuilder table = new StringBuilder();
-        table.append("| model | weights | load (instructions, calls) | per prompt token | per generated token"
-                + " | instructions per work unit | tokens per 40 B call |\n|---|---|---|---|---|---|---|\n");
+        table.append("| model | weights | load (instructions, calls) | per prompt token | per weight"
+                + " | per generated token | per weight | instructions per work unit | tokens per 40 B call |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         for (String file : List.of("stories260K.gguf", "tiny-llama3-Q8_0.gguf", "tiny-llama3-Q4_0.gguf",
                 "tinyk-llama3-Q4_K.gguf")) {
             table.append(measure(file)).append('\n');
@@ -34,6 +41,16 @@ class CanisterCostReport {
 
     private static String measure(String file) {
         byte[] model = TestData.readModel(file);
+        // weights a prompt token multiplies (the layers' matrices) and a generated token (and the output projection)
+        long layerWeights = 0;
+        LlamaModel jvm = LlamaModel.load(new ArrayByteSource(model));
+        for (LayerWeights w : jvm.weights().layers()) {
+            for (Matrix m : List.of(w.query(), w.key(), w.value(), w.attentionOutput(), w.ffnGate(), w.ffnUp(),
+                    w.ffnDown())) {
+                layerWeights += (long) m.rows() * m.cols();
+            }
+        }
+        long generatedWeights = layerWeights + (long) jvm.weights().output().rows() * jvm.weights().output().cols();
         TestCanister canister = new TestCanister();
         canister.upload(model, file);
         List<RecordValue> loads = canister.load();
@@ -55,8 +72,9 @@ class CanisterCostReport {
         RecordValue info = canister.modelInfo();
         assertTrue(canister.maxInstructions < LIMIT);
         return "| " + file + " | " + info.get("weight_types") + " | " + loadInstructions + " in " + loads.size()
-                + " | " + perPrompt + " | " + perToken + " | " + String.format("%.1f", perUnit) + " | "
-                + LIMIT / perToken + " |";
+                + " | " + perPrompt + " | " + String.format("%.2f", (double) perPrompt / layerWeights) + " | "
+                + perToken + " | " + String.format("%.2f", (double) perToken / generatedWeights) + " | "
+                + String.format("%.1f", perUnit) + " | " + LIMIT / perToken + " |";
     }
 
     /**

@@ -66,6 +66,33 @@ class CanisterStepTest {
         canister.assertNoMessagePassedTheLimit();
     }
 
+    /**
+     * The SIMD kernels under a small budget: the tiny Llama 3 Q8_0 model (23 M instructions a token), every step
+     * within the budget, and the tokens and last logits those of the JVM's scalar run.
+     */
+    @Test
+    void theSimdKernelsKeepTheStepContractAndTheJvmsBits() {
+        long budget = 60_000_000;
+        byte[] q8 = TestData.readModel("tiny-llama3-Q8_0.gguf");
+        TestCanister simd = new TestCanister();
+        simd.upload(q8, "tiny-llama3-Q8_0");
+        simd.load();
+        simd.configure(TestCanister.config().set("step_instructions", budget));
+        String prompt = "Once upon a time, there was a little girl named Lily. She loved to play outside.";
+        RecordValue options = TestCanister.options().set("template", "plain").set("temperature", 0f)
+                .set("max_tokens", 6L);
+        TestCanister.Generation g = simd.generate(TestCanister.USER, prompt, options);
+        for (RecordValue step : g.steps()) {
+            long instructions = (Long) ((RecordValue) step.get("counters")).get("instructions");
+            assertTrue(instructions <= budget, "a step used " + instructions + " instructions, over " + budget);
+        }
+        assertTrue(g.steps().size() >= 3, "6 tokens of 23 M instructions in " + g.steps().size() + " steps");
+        JvmReference.Run jvm = JvmReference.generate(q8, "plain", prompt, SamplingOptions.greedy(), 6, 128);
+        assertArrayEquals(jvm.tokens(), g.tokens());
+        assertArrayEquals(jvm.logitsSha256(), simd.logitsSha256(TestCanister.USER, g.id()),
+                "the last logits, bit for bit, against the JVM's scalar kernels");
+    }
+
     @Test
     void aCancelledSessionReportsItAndIsGone() {
         RecordValue options = TestCanister.options().set("template", "plain").set("max_tokens", 100L).set("seed", 3L);

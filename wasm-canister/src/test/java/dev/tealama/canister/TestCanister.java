@@ -40,8 +40,13 @@ final class TestCanister {
     long maxInstructions;
 
     TestCanister() {
+        this(wasm());
+    }
+
+    /** A canister running another build of the module (a report's). */
+    TestCanister(byte[] module) {
         host = LocalCanister.builder().limits(CanisterLimits.ic()).debugSink(text -> { }).build();
-        host.install(wasm(), new byte[0], Set.of(CONTROLLER)).replyOrThrow();
+        host.install(module, new byte[0], Set.of(CONTROLLER)).replyOrThrow();
     }
 
     static synchronized byte[] wasm() {

@@ -2,6 +2,7 @@ package dev.tealama.canister.api;
 
 import dev.tealama.TealamaException;
 import dev.tealama.canister.ic.Message;
+import dev.tealama.canister.kernels.CanisterKernels;
 import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
@@ -12,7 +13,6 @@ import dev.tealama.model.LayerWeights;
 import dev.tealama.model.LlamaConfig;
 import dev.tealama.model.LlamaModel;
 import dev.tealama.model.NumericScheme;
-import dev.tealama.model.ScalarKernels;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -270,7 +270,7 @@ final class ModelSlot {
      * {@code session_step} can size its work (the steps keep refining it).
      */
     private static double calibrate(LlamaModel model) {
-        ForwardPass forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, 1, 1);
+        ForwardPass forward = model.newForwardPass(new CanisterKernels(), NumericScheme.LLAMA_CPP, 1, 1);
         long before = Message.instructions();
         forward.beginBatch(new int[] {0}, 0, 1, 0);
         forward.runLayer(0);

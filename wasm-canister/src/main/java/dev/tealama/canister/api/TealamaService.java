@@ -7,6 +7,7 @@ import dev.tealama.canister.ic.candid.CandidDecoder;
 import dev.tealama.canister.ic.candid.CandidEncoder;
 import dev.tealama.canister.ic.candid.CandidType;
 import dev.tealama.canister.ic.candid.RecordValue;
+import dev.tealama.canister.kernels.CanisterKernels;
 import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
@@ -21,7 +22,6 @@ import dev.tealama.model.LayerWeights;
 import dev.tealama.model.LlamaConfig;
 import dev.tealama.model.LlamaModel;
 import dev.tealama.model.NumericScheme;
-import dev.tealama.model.ScalarKernels;
 import dev.tealama.sampling.SamplingOptions;
 import dev.tealama.session.FinishReason;
 import dev.tealama.session.GenerationOptions;
@@ -310,7 +310,7 @@ final class TealamaService {
             generation = previous.generation;
         } else {
             sessions.makeRoom(config.maxSessions());
-            forward = model.newForwardPass(new ScalarKernels(), NumericScheme.LLAMA_CPP, contextSize,
+            forward = model.newForwardPass(new CanisterKernels(), NumericScheme.LLAMA_CPP, contextSize,
                     Math.min(MAX_BATCH, contextSize));
             generation = new GenerationSession(model, forward);
         }

@@ -55,6 +55,12 @@ public final class LinearMemory {
         return (Address.ofData(array).toLong() & 0xFFFFFFFFL) + index;
     }
 
+    /** The address of {@code array[index]}: valid only until the next allocation (the GC may move the array). */
+    @Unmanaged
+    public static long addressOf(float[] array, int index) {
+        return (Address.ofData(array).toLong() & 0xFFFFFFFFL) + 4L * index;
+    }
+
     @Unmanaged
     public static byte getByte(long address) {
         return Address.fromLong(address).getByte();

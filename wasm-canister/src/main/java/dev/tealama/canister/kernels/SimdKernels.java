@@ -1,0 +1,34 @@
+package dev.tealama.canister.kernels;
+
+import org.teavm.interop.Import;
+
+/**
+ * The hand-written Wasm SIMD kernels of {@code src/main/wat/simd-kernels.wat} (module {@code kernels}, merged into the
+ * canister at build time): groups of four weight rows times one or four tokens' Q8_0 activations, one f32 lane per
+ * row, with the float arithmetic of core's scalar dot products in the same order (see the .wat file). Every
+ * argument is a Wasm memory address or a count; the caller guarantees the ranges are valid (a wrong address reads
+ * other memory or traps: it cannot be checked here).
+ *
+ * <p>Arguments: {@code w} the first row's first byte, {@code stride} bytes per row, {@code groups} groups of four
+ * rows, {@code blocks} 32-element blocks per row; per token {@code xq} its int8 quants, {@code xd} its f32 block
+ * scales, {@code out} where its {@code 4 * groups} results go.
+ */
+final class SimdKernels {
+
+    private SimdKernels() {
+    }
+
+    @Import(module = "kernels", name = "q8_0_rows4_t1")
+    static native void q8_0Rows4(int w, int stride, int groups, int blocks, int xq, int xd, int out);
+
+    @Import(module = "kernels", name = "q8_0_rows4_t4")
+    static native void q8_0Rows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
+                                   int xd0, int xd1, int xd2, int xd3, int out0, int out1, int out2, int out3);
+
+    @Import(module = "kernels", name = "q4_0_rows4_t1")
+    static native void q4_0Rows4(int w, int stride, int groups, int blocks, int xq, int xd, int out);
+
+    @Import(module = "kernels", name = "q4_0_rows4_t4")
+    static native void q4_0Rows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
+                                   int xd0, int xd1, int xd2, int xd3, int out0, int out1, int out2, int out3);
+}

@@ -1,0 +1,186 @@
+package dev.tealama.canister.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tealama.ichost.MeteredLibrary;
+import dev.tealama.tensor.ActivationType;
+import dev.tealama.tensor.Float16;
+import dev.tealama.tensor.GgmlType;
+import dev.tealama.tensor.Q4_0Format;
+import dev.tealama.tensor.Q8_0Format;
+import dev.tealama.tensor.QuantizedVector;
+import dev.tealama.tensor.WeightFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Wasm SIMD kernels ({@code src/main/wat/simd-kernels.wat}, as the build assembled them) run metered in the local
+ * IC host against core's scalar dot products ({@link Q8_0Format#dot}, {@link Q4_0Format#dot}) on random rows and
+ * activations: every result bit for bit, F16 scales of every kind (zero, negative zero, subnormal, normal, the largest,
+ * infinities and NaNs), and the instructions per weight the kernels cost.
+ */
+class SimdKernelsParityTest {
+    private static final int W = 1 << 16;
+    private static MeteredLibrary kernels;
+
+    @BeforeAll
+    static void load() {
+        Path path = Path.of("target/wasm-build/simd-kernels.wasm");
+        try {
+            kernels = MeteredLibrary.load(Files.readAllBytes(path), 512);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the kernels module " + path + " is missing: build the module first", e);
+        }
+    }
+
+    /** A random row set in {@code format}: quants anywhere in their range, scales from {@code scales}. */
+    private static byte[] randomRows(Random random, GgmlType type, int rows, int cols, short[] scales) {
+        int blockBytes = type.blockBytes();
+        int blocks = cols / 32;
+        byte[] bytes = new byte[rows * blocks * blockBytes];
+        random.nextBytes(bytes);
+        for (int b = 0; b < rows * blocks; b++) {
+            short h = scales[random.nextInt(scales.length)];
+            bytes[b * blockBytes] = (byte) h;
+            bytes[b * blockBytes + 1] = (byte) (h >> 8);
+        }
+        return bytes;
+    }
+
+    private static short[] ordinaryScales(Random random) {
+        short[] scales = new short[64];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = Float16.fromFloat((float) (random.nextGaussian() * 0.02));
+        }
+        return scales;
+    }
+
+    /**
+     * Runs the kernel for {@code tokens} tokens (1 or 4) on {@code rows} (a multiple of 4) and checks each result
+     * against the scalar dot product; returns the instructions of the call.
+     */
+    private static long check(WeightFormat format, byte[] weights, int rows, int cols, int tokens, Random random,
+                              boolean allowNaN) {
+        int rowBytes = weights.length / rows;
+        kernels.write(W, weights);
+        QuantizedVector[] q = new QuantizedVector[tokens];
+        long[] args = new long[4 + 3 * tokens];
+        args[0] = W;
+        args[1] = rowBytes;
+        args[2] = rows / 4;
+        args[3] = cols / 32;
+        int free = W + weights.length + 64;
+        for (int t = 0; t < tokens; t++) {
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                x[i] = (float) random.nextGaussian() * (random.nextInt(8) == 0 ? 40 : 1);
+            }
+            q[t] = new QuantizedVector(ActivationType.Q8_0, cols);
+            q[t].quantize(x, 0, cols);
+            int xq = free;
+            int xd = xq + cols + 64;
+            int out = xd + 4 * (cols / 32) + 64;
+            free = out + 4 * rows + 64;
+            kernels.write(xq, java.util.Arrays.copyOf(q[t].quants(), cols));
+            ByteBuffer scales = ByteBuffer.allocate(4 * (cols / 32)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int b = 0; b < cols / 32; b++) {
+                scales.putFloat(q[t].scales()[b]);
+            }
+            kernels.write(xd, scales.array());
+            args[4 + t] = xq;
+            args[4 + tokens + t] = xd;
+            args[4 + 2 * tokens + t] = out;
+        }
+        String name = (format == Q8_0Format.INSTANCE ? "q8_0" : "q4_0") + "_rows4_t" + tokens;
+        kernels.call(name, args);
+        long instructions = kernels.lastInstructions();
+        for (int t = 0; t < tokens; t++) {
+            ByteBuffer results = ByteBuffer.wrap(kernels.read((int) args[4 + 2 * tokens + t], 4 * rows))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            for (int r = 0; r < rows; r++) {
+                float expected = format.dot(weights, r * rowBytes, q[t], 0, cols);
+                float actual = results.getFloat();
+                if (allowNaN && Float.isNaN(expected)) {
+                    assertTrue(Float.isNaN(actual), "row " + r + ": NaN expected, got " + actual);
+                } else {
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+                            name + " token " + t + " row " + r + " of " + rows + "x" + cols + ": " + expected
+                                    + " vs " + actual);
+                }
+            }
+        }
+        return instructions;
+    }
+
+    @Test
+    void q8_0RowsAreBitIdenticalToTheScalarDotProduct() {
+        Random random = new Random(1);
+        for (int[] shape : new int[][] {{4, 32}, {8, 96}, {16, 256}, {12, 2048}}) {
+            for (int round = 0; round < 5; round++) {
+                byte[] w = randomRows(random, GgmlType.Q8_0, shape[0], shape[1], ordinaryScales(random));
+                check(Q8_0Format.INSTANCE, w, shape[0], shape[1], 1, random, false);
+                check(Q8_0Format.INSTANCE, w, shape[0], shape[1], 4, random, false);
+            }
+        }
+    }
+
+    @Test
+    void q4_0RowsAreBitIdenticalToTheScalarDotProduct() {
+        Random random = new Random(2);
+        for (int[] shape : new int[][] {{4, 32}, {8, 96}, {16, 256}, {12, 2048}}) {
+            for (int round = 0; round < 5; round++) {
+                byte[] w = randomRows(random, GgmlType.Q4_0, shape[0], shape[1], ordinaryScales(random));
+                check(Q4_0Format.INSTANCE, w, shape[0], shape[1], 1, random, false);
+                check(Q4_0Format.INSTANCE, w, shape[0], shape[1], 4, random, false);
+            }
+        }
+    }
+
+    @Test
+    void everyKindOfHalfScaleWidensAsCoreDoes() {
+        short[] finite = {0x0000, (short) 0x8000, 0x0001, (short) 0x8001, 0x03FF, 0x0400, 0x3C00, (short) 0xBC00,
+                0x7BFF, (short) 0xFBFF, 0x1234, 0x0200};
+        short[] special = {0x7C00, (short) 0xFC00, 0x7C01, 0x7E00, (short) 0xFE00, 0x7FFF, 0x3C00};
+        Random random = new Random(3);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            WeightFormat format = type == GgmlType.Q8_0 ? Q8_0Format.INSTANCE : Q4_0Format.INSTANCE;
+            for (int round = 0; round < 10; round++) {
+                for (int tokens : new int[] {1, 4}) {
+                    check(format, randomRows(random, type, 8, 64, finite), 8, 64, tokens, random, false);
+                    check(format, randomRows(random, type, 8, 64, special), 8, 64, tokens, random, true);
+                }
+            }
+        }
+    }
+
+    /**
+     * Instructions per weight and token of a 64 x 2048 matrix (Llama-3.2-1B's width) times one token (generation)
+     * and four tokens (a prompt batch): the kernels alone, without the Java around them.
+     */
+    @Test
+    void instructionsPerWeight() {
+        Random random = new Random(4);
+        int rows = 64;
+        int cols = 2048;
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            WeightFormat format = type == GgmlType.Q8_0 ? Q8_0Format.INSTANCE : Q4_0Format.INSTANCE;
+            byte[] w = randomRows(random, type, rows, cols, ordinaryScales(random));
+            for (int tokens : new int[] {1, 4}) {
+                long instructions = check(format, w, rows, cols, tokens, random, false);
+                double perWeight = (double) instructions / ((long) rows * cols * tokens);
+                System.out.printf("%s kernel, %d token(s): %d instructions for %d x %d weights, %.3f per weight"
+                        + " and token%n", type, tokens, instructions, rows, cols, perWeight);
+                assertTrue(perWeight < (tokens == 1 ? 2.0 : 1.5), type + ": " + perWeight
+                        + " instructions per weight and token");
+            }
+        }
+    }
+}
