@@ -17,7 +17,12 @@
 ;; multiplies (nibble - 8), in [-8, 7], by the activation bytes with i16x8.extmul (|product| <= 1024) and adds four
 ;; such products per i16 lane (|sum| <= 4096) before widening: exact.
 ;;
-;; Arguments (addresses in the Wasm memory):
+;; The *_packed4_* kernels read matrices the canister repacked at load (kernels.PackedLayout): per block the four
+;; rows' scales, then the quants interleaved by pairs of columns, so that one i32x4.dot_i16x8_s against a broadcast
+;; pair of activations (prepared by act_prep_tT) gives each row's partial sum in its own lane; no horizontal sums.
+;; The float steps are the same as below.
+;;
+;; Arguments of the GGUF-layout kernels (addresses in the Wasm memory):
 ;;   $w       first byte of the first row        $stride  bytes per row
 ;;   $groups  groups of four rows                $blocks  32-element blocks per row (at least 1)
 ;;   $xqT     token T's Q8_0 quants (int8)       $xdT     token T's Q8_0 block scales (f32)
