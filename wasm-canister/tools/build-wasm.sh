@@ -4,7 +4,7 @@
 #      Wasm SIMD kernels: 128-bit SIMD, which the IC enables, is enabled in every binaryen step below)
 #   2. wasm-merge them into TeaVM's module
 #   3. finish.mjs strip: only canister_* exports, unused code removed, validated, ic0-only imports enforced
-#   4. wasm-opt -O3 --strip-debug --strip-producers
+#   4. wasm-opt -O3 -ocimfs=2000 --strip-debug --strip-producers
 #   5. finish.mjs memory-max: memory maximum 65,536 pages (the arena grows above TeaVM's heap)
 #   6. ic-wasm check-endpoints against ../canister.did, then embed candid:service metadata (public), as dfx does
 #   7. wasm-validate (wabt) as a second, independent validator
@@ -45,7 +45,11 @@ done
 "$bin/wasm-merge" $features "$input" main "$work/teavm-runtime.wasm" teavm "$work/teavm-math.wasm" teavmMath \
     "$work/arena-memory.wasm" arena "$work/simd-kernels.wasm" kernels -o "$work/merged.wasm"
 node "$here/finish.mjs" strip "$work/merged.wasm" "$work/stripped.wasm"
-"$bin/wasm-opt" $features -O3 --strip-debug --strip-producers "$work/stripped.wasm" -o "$work/optimized.wasm"
+# -ocimfs: a function with one caller is inlined only if it is small (binaryen's default inlines any size). Without
+# it the SIMD kernels all land in CanisterKernels.matmul, a 110 KB function: still valid Wasm, but the local
+# IC host (Chicory) cannot compile a function that large into one JVM method and interprets it, ~50x slower.
+"$bin/wasm-opt" $features -O3 -ocimfs=2000 --strip-debug --strip-producers "$work/stripped.wasm" \
+    -o "$work/optimized.wasm"
 node "$here/finish.mjs" memory-max "$work/optimized.wasm" 65536
 
 printf 'canister_init\ncanister_pre_upgrade\ncanister_post_upgrade\n' > "$work/hidden.txt"

@@ -28,7 +28,12 @@ HEADER = """\
 ;; multiplies (nibble - 8), in [-8, 7], by the activation bytes with i16x8.extmul (|product| <= 1024) and adds four
 ;; such products per i16 lane (|sum| <= 4096) before widening: exact.
 ;;
-;; Arguments (addresses in the Wasm memory):
+;; The *_packed4_* kernels read matrices the canister repacked at load (kernels.PackedLayout): per block the four
+;; rows' scales, then the quants interleaved by pairs of columns, so that one i32x4.dot_i16x8_s against a broadcast
+;; pair of activations (prepared by act_prep_tT) gives each row's partial sum in its own lane; no horizontal sums.
+;; The float steps are the same as below.
+;;
+;; Arguments of the GGUF-layout kernels (addresses in the Wasm memory):
 ;;   $w       first byte of the first row        $stride  bytes per row
 ;;   $groups  groups of four rows                $blocks  32-element blocks per row (at least 1)
 ;;   $xqT     token T's Q8_0 quants (int8)       $xdT     token T's Q8_0 block scales (f32)
@@ -177,11 +182,152 @@ def kernel(fmt, tokens):
     return "\n".join(out)
 
 
+def act_prep(tokens):
+    """The activations of T tokens for the packed kernels, in a scratch area: per 32-element block, each token's
+    quants sign-extended to i16 (64 bytes, token after token), then the tokens' f32 scales (4 bytes each), so that a
+    packed kernel fetches a broadcast pair of activations with one v128.load32_splat and walks one pointer."""
+    T = range(tokens)
+    out = []
+    emit = out.append
+    params = " ".join(["(param $blocks i32)"] + ["(param $xq%d i32)" % t for t in T]
+                      + ["(param $xd%d i32)" % t for t in T] + ["(param $dst i32)"])
+    emit('  (func (export "act_prep_t%d") %s' % (tokens, params))
+    emit("    (local $v v128)")
+    emit("    (block $done")
+    emit("      (loop $block")
+    emit("        (br_if $done (i32.eqz (local.get $blocks)))")
+    for t in T:
+        emit("        (v128.store offset=%d (local.get $dst) (i16x8.extend_low_i8x16_s (local.tee $v (v128.load (local.get $xq%d)))))" % (64 * t, t))
+        emit("        (v128.store offset=%d (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $v)))" % (64 * t + 16))
+        emit("        (v128.store offset=%d (local.get $dst) (i16x8.extend_low_i8x16_s (local.tee $v (v128.load offset=16 (local.get $xq%d)))))" % (64 * t + 32, t))
+        emit("        (v128.store offset=%d (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $v)))" % (64 * t + 48))
+        emit("        (f32.store offset=%d (local.get $dst) (f32.load (local.get $xd%d)))" % (64 * tokens + 4 * t, t))
+        emit("        (local.set $xq%d (i32.add (local.get $xq%d) (i32.const 32)))" % (t, t))
+        emit("        (local.set $xd%d (i32.add (local.get $xd%d) (i32.const 4)))" % (t, t))
+    emit("        (local.set $dst (i32.add (local.get $dst) (i32.const %d)))" % (68 * tokens))
+    emit("        (local.set $blocks (i32.sub (local.get $blocks) (i32.const 1)))")
+    emit("        (br $block)))")
+    emit("  )")
+    emit("")
+    return "\n".join(out)
+
+
+def packed_kernel(fmt, tokens):
+    """Groups of four rows repacked at load (kernels.PackedLayout): per 32-element block the four rows' F16 scales
+    (8 bytes), then the quants with the four rows interleaved by pairs of columns, so that one i32x4.dot_i16x8_s
+    against a broadcast pair of activations puts each row's partial sum in its own lane (no horizontal sums).
+      Q8_0 (136 bytes a block): for column pair p (columns 2p, 2p+1), 8 bytes at 8 + 8p:
+            r0 c, r0 c+1, r1 c, r1 c+1, r2 c, r2 c+1, r3 c, r3 c+1 (int8).
+      Q4_0 (72 bytes a block): 4 vectors of 16 bytes; vector v's low nibbles hold pairs 4v, 4v+1 and its high
+            nibbles pairs 4v+2, 4v+3, in the same order (the stored nibble, 8 is subtracted here).
+    The activations come from act_prep (the same T): $x its scratch area.
+    Every value on the Wasm stack rather than in a local where possible: the IC counts local.get/set as
+    instructions too.
+    """
+    block_bytes = 136 if fmt == "q8_0" else 72
+    stride = 68 * tokens
+    T = range(tokens)
+    out = []
+    emit = out.append
+    params = " ".join(["(param $w i32) (param $groups i32) (param $blocks i32) (param $x i32)"]
+                      + ["(param $out%d i32)" % t for t in T])
+    emit('  (func (export "%s_packed4_t%d") %s' % (fmt, tokens, params))
+    emit("    (local $xp i32) (local $end i32)")
+    vectors = ["$v", "$h", "$s", "$k"] + ["$sum%d" % t for t in T]
+    inline = tokens == 1  # one token: each weight is used once, straight from memory into its dot product
+    if not inline:
+        vectors += ["$p%d" % p for p in range(16)]
+    if fmt == "q4_0":
+        vectors += ["$nibble", "$eight"]
+    emit("    " + " ".join("(local %s v128)" % name for name in vectors))
+    if fmt == "q4_0":
+        emit("    (local.set $nibble (v128.const i8x16 %s))" % " ".join(["15"] * 16))
+        emit("    (local.set $eight (v128.const i8x16 %s))" % " ".join(["8"] * 16))
+    emit("    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $blocks) (i32.const %d))))" % stride)
+    emit("    (block $done")
+    emit("      (loop $group")
+    emit("        (br_if $done (i32.eqz (local.get $groups)))")
+    emit("        (local.set $xp (local.get $x))")
+    for t in T:
+        emit("        (local.set $sum%d (v128.const i32x4 0 0 0 0))" % t)
+    emit("        (loop $block")
+    emit("          ;; the rows' F16 scales (contiguous), sign-extended to i32 lanes, then widened to f32 exactly:")
+    emit("          ;; sign | exponent-and-mantissa << 13, times 2^112 (zero, subnormals, normals); infinities and NaNs")
+    emit("          ;; (made quiet) where the half's exponent is all ones")
+    emit("          (local.set $h (i32x4.extend_low_i16x8_s (v128.load64_zero (local.get $w))))")
+    emit("          (local.set $s (v128.and (i32x4.shl (local.get $h) (i32.const 13)) %s))" % splat4("0x8FFFE000"))
+    emit("          (local.set $k (i32x4.shl (local.get $h) (i32.const 17)))")
+    emit("          (local.set $h (v128.bitselect")
+    emit("            (v128.or (v128.or (local.get $s) %s)" % splat4("0x7F800000"))
+    emit("              (v128.and (i32x4.gt_u (local.get $k) %s) %s))" % (splat4("0xF8000000"), splat4("0x400000")))
+    emit("            (f32x4.mul (local.get $s) (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))")
+    emit("            (i32x4.ge_u (local.get $k) %s)))" % splat4("0xF8000000"))
+    if not inline:
+        emit("          ;; the 16 column pairs' weights of the four rows as i16 (row r's pair in lanes 2r, 2r+1)")
+        for v in range(8 if fmt == "q8_0" else 4):
+            if fmt == "q8_0":
+                emit("          (local.set $p%d (v128.load8x8_s offset=%d (local.get $w)))" % (2 * v, 8 + 16 * v))
+                emit("          (local.set $p%d (v128.load8x8_s offset=%d (local.get $w)))" % (2 * v + 1, 16 + 16 * v))
+            else:
+                emit("          (local.set $v (v128.load offset=%d (local.get $w)))" % (8 + 16 * v))
+                emit("          (local.set $p%d (i16x8.extend_low_i8x16_s (local.tee $k (i8x16.sub (v128.and (local.get $v) (local.get $nibble)) (local.get $eight)))))" % (4 * v))
+                emit("          (local.set $p%d (i16x8.extend_high_i8x16_s (local.get $k)))" % (4 * v + 1))
+                emit("          (local.set $p%d (i16x8.extend_low_i8x16_s (local.tee $k (i8x16.sub (i8x16.shr_u (local.get $v) (i32.const 4)) (local.get $eight)))))" % (4 * v + 2))
+                emit("          (local.set $p%d (i16x8.extend_high_i8x16_s (local.get $k)))" % (4 * v + 3))
+    for t in T:
+        emit("          ;; token %d: each pair of activations broadcast to the four lanes, times the four rows' pair," % t)
+        emit("          ;; summed on the stack (exact integers)")
+        terms = []
+        for p in range(16):
+            if not inline:
+                weight = "(local.get $p%d)" % p
+            elif fmt == "q8_0":
+                weight = "(v128.load8x8_s offset=%d (local.get $w))" % (8 + 8 * p)
+            else:  # Q4_0: each vector's nibbles decoded where first used, kept on the stack's side in $v / $k
+                v, q = p // 4, p % 4
+                if q == 0:
+                    weight = ("(i16x8.extend_low_i8x16_s (local.tee $k (i8x16.sub (v128.and (local.tee $v (v128.load"
+                              " offset=%d (local.get $w))) (local.get $nibble)) (local.get $eight))))" % (8 + 16 * v))
+                elif q == 2:
+                    weight = ("(i16x8.extend_low_i8x16_s (local.tee $k (i8x16.sub (i8x16.shr_u (local.get $v)"
+                              " (i32.const 4)) (local.get $eight))))")
+                else:
+                    weight = "(i16x8.extend_high_i8x16_s (local.get $k))"
+            terms.append("(i32x4.dot_i16x8_s %s (v128.load32_splat offset=%d (local.get $xp)))"
+                         % (weight, 64 * t + 4 * p))
+        expr = terms[0]
+        for p in range(1, 16):
+            expr = "(i32x4.add %s\n            %s)" % (expr, terms[p])
+        isum = "(f32x4.convert_i32x4_s %s)" % expr
+        dx = "(v128.load32_splat offset=%d (local.get $xp))" % (64 * tokens + 4 * t)
+        if fmt == "q8_0":
+            emit("          ;; sum += (float) isum * (d_w * d_x)")
+            step = "(f32x4.mul %s\n            (f32x4.mul (local.get $h) %s))" % (isum, dx)
+        else:
+            emit("          ;; sum += (float) isum * d_w * d_x")
+            step = "(f32x4.mul (f32x4.mul %s\n            (local.get $h)) %s)" % (isum, dx)
+        emit("          (local.set $sum%d (f32x4.add (local.get $sum%d)\n            %s))" % (t, t, step))
+    emit("          (local.set $w (i32.add (local.get $w) (i32.const %d)))" % block_bytes)
+    emit("          (br_if $block (i32.ne (local.tee $xp (i32.add (local.get $xp) (i32.const %d))) (local.get $end))))" % stride)
+    for t in T:
+        emit("        (v128.store (local.get $out%d) (local.get $sum%d))" % (t, t))
+        emit("        (local.set $out%d (i32.add (local.get $out%d) (i32.const 16)))" % (t, t))
+    emit("        (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))")
+    emit("        (br $group))))")
+    emit("")
+    return "\n".join(out)
+
+
 def main():
     parts = [HEADER]
     for fmt in ("q8_0", "q4_0"):
         for tokens in (1, 4):
             parts.append(kernel(fmt, tokens))
+    for tokens in (1, 4, 8):
+        parts.append(act_prep(tokens))
+    for fmt in ("q8_0", "q4_0"):
+        for tokens in (1, 4, 8):
+            parts.append(packed_kernel(fmt, tokens))
     parts.append(")\n")
     print("\n".join(parts), end="")
 

@@ -3,6 +3,7 @@ package dev.tealama.canister.api;
 import dev.tealama.TealamaException;
 import dev.tealama.canister.ic.Message;
 import dev.tealama.canister.kernels.CanisterKernels;
+import dev.tealama.canister.kernels.PackedLayout;
 import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
@@ -12,19 +13,22 @@ import dev.tealama.model.ForwardPass;
 import dev.tealama.model.LayerWeights;
 import dev.tealama.model.LlamaConfig;
 import dev.tealama.model.LlamaModel;
+import dev.tealama.model.Matrix;
 import dev.tealama.model.NumericScheme;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The canister's one model: its upload (bytes in the weight arena and in stable memory, chunks in the ledger), and
- * its loading (restore from stable memory after an upgrade, SHA-256 check, GGUF parse) in steps that each fit a
- * message.
+ * its loading (restore from stable memory after an upgrade, SHA-256 check, GGUF parse, repacking of the layers'
+ * Q8_0 / Q4_0 matrices into {@link PackedLayout}) in steps that each fit a message.
  */
 final class ModelSlot {
     /** What {@code load} is doing. */
-    enum Phase { RESTORING, VERIFYING, PARSING, LOADED }
+    enum Phase { RESTORING, VERIFYING, PARSING, REPACKING, LOADED }
 
     /** Bytes restored from stable memory per {@code stable64_read} (the IC allows 2 GiB of stable access a message). */
     private static final long RESTORE_PIECE = 64L << 20;
@@ -46,6 +50,15 @@ final class ModelSlot {
     private long hashed;
     private boolean verified;
     private LlamaModel model;
+    // repacking (after the parse, before the model is usable): the matrices to repack, the next one and its next group
+    private LlamaModel parsed;
+    private Matrix[] toPack;
+    private int packMatrix;
+    private int packGroup;
+    private long packedBytes;
+    private long packBytesTotal;
+    private long[] packedOffsets = new long[0];
+    private double packCostPerByte = 20;
     private double instructionsPerUnit;
     private double hashCostPerByte = 200;
     private double restoreCostPerByte = 2;
@@ -136,6 +149,9 @@ final class ModelSlot {
         hashed = 0;
         verified = false;
         model = null;
+        parsed = null;
+        toPack = null;
+        packedOffsets = new long[0];
         return true;
     }
 
@@ -171,6 +187,9 @@ final class ModelSlot {
         hashed = 0;
         verified = false;
         model = null;
+        parsed = null;
+        toPack = null;
+        packedOffsets = new long[0];
     }
 
     /** Progress of a {@code load} call. */
@@ -220,21 +239,100 @@ final class ModelSlot {
             }
             worked = true;
         }
-        // Parsing builds the tokenizer and binds every tensor: give it a fresh message if this one did much already.
-        if (worked && Message.instructions() > budget / 4) {
-            return new Progress(Phase.PARSING, size, size);
+        if (parsed == null) {
+            // Parsing builds the tokenizer and binds every tensor: give it a fresh message if this one did much already.
+            if (worked && Message.instructions() > budget / 4) {
+                return new Progress(Phase.PARSING, size, size);
+            }
+            try {
+                parsed = LlamaModel.load(arena);
+            } catch (TealamaException e) {
+                throw new TealamaException("the uploaded file is not a model this canister can run: " + e.getMessage());
+            } catch (IndexOutOfBoundsException e) {
+                throw new TealamaException("the uploaded file is not a valid GGUF model: " + e.getMessage());
+            }
+            planRepacking(parsed);
+            worked = true;
         }
-        LlamaModel loaded;
-        try {
-            loaded = LlamaModel.load(arena);
-        } catch (TealamaException e) {
-            throw new TealamaException("the uploaded file is not a model this canister can run: " + e.getMessage());
-        } catch (IndexOutOfBoundsException e) {
-            throw new TealamaException("the uploaded file is not a valid GGUF model: " + e.getMessage());
+        if (!repack(budget, worked)) {
+            return new Progress(Phase.REPACKING, packedBytes, packBytesTotal);
         }
-        instructionsPerUnit = calibrate(loaded);
-        model = loaded;
+        // the calibration runs one layer through the repacked matrices
+        if (Message.instructions() > budget / 2) {
+            return new Progress(Phase.REPACKING, packedBytes, packBytesTotal);
+        }
+        instructionsPerUnit = calibrate(parsed, newKernels());
+        model = parsed;
         return new Progress(Phase.LOADED, size, size);
+    }
+
+    /**
+     * The matrices to repack: the layers' Q8_0 / Q4_0 matrices in the arena, which core only ever multiplies whole
+     * (rows 0 to the end). The token embedding (core reads its rows) and the output projection (multiplied in row
+     * ranges split across steps) stay in the GGUF layout.
+     */
+    private void planRepacking(LlamaModel loaded) {
+        List<Matrix> matrices = new ArrayList<>();
+        for (LayerWeights w : loaded.weights().layers()) {
+            for (Matrix m : new Matrix[] {w.query(), w.key(), w.value(), w.attentionOutput(), w.ffnGate(), w.ffnUp(),
+                    w.ffnDown()}) {
+                if (PackedLayout.supports(m.format().type()) && m.source() == arena && m.rows() >= 4
+                        && m.cols() % 32 == 0) {
+                    matrices.add(m);
+                }
+            }
+        }
+        toPack = matrices.toArray(new Matrix[0]);
+        packMatrix = 0;
+        packGroup = 0;
+        packedBytes = 0;
+        packBytesTotal = 0;
+        long[] offsets = new long[toPack.length];
+        for (int i = 0; i < toPack.length; i++) {
+            offsets[i] = toPack[i].offset();
+            packBytesTotal += 4L * (toPack[i].rows() / 4) * toPack[i].rowBytes();
+        }
+        Arrays.sort(offsets);
+        packedOffsets = offsets;
+    }
+
+    /**
+     * Repacks groups of four rows in place, as far as the budget allows; true when every planned matrix is done. The
+     * original bytes stay in stable memory (an upgrade restores and repacks them again).
+     */
+    private boolean repack(long budget, boolean worked) {
+        byte[] rows = null;
+        byte[] packed = null;
+        while (packMatrix < toPack.length) {
+            Matrix m = toPack[packMatrix];
+            int groupBytes = 4 * m.rowBytes();
+            if (rows == null || rows.length < groupBytes) {
+                rows = new byte[groupBytes];
+                packed = new byte[groupBytes];
+            }
+            while (packGroup < m.rows() / 4) {
+                if (worked && !fits(groupBytes * packCostPerByte, budget)) {
+                    return false;
+                }
+                long before = Message.instructions();
+                long at = m.rowOffset(4 * packGroup);
+                arena.read(at, rows, 0, groupBytes);
+                PackedLayout.packRows4(m.format().type(), rows, 0, m.rowBytes(), packed, 0);
+                arena.write(at, packed, 0, groupBytes);
+                packCostPerByte = (double) (Message.instructions() - before) / groupBytes;
+                packGroup++;
+                packedBytes += groupBytes;
+                worked = true;
+            }
+            packMatrix++;
+            packGroup = 0;
+        }
+        return true;
+    }
+
+    /** Kernels for this model's forward passes: they know which matrices the load repacked. */
+    CanisterKernels newKernels() {
+        return new CanisterKernels(packedOffsets);
     }
 
     /** Hashes the arena as far as the budget allows; sets {@code verified} when the whole file matched. */
@@ -269,8 +367,8 @@ final class ModelSlot {
      * Instructions per work unit of this model, measured on one layer of one token, so that the first
      * {@code session_step} can size its work (the steps keep refining it).
      */
-    private static double calibrate(LlamaModel model) {
-        ForwardPass forward = model.newForwardPass(new CanisterKernels(), NumericScheme.LLAMA_CPP, 1, 1);
+    private static double calibrate(LlamaModel model, CanisterKernels kernels) {
+        ForwardPass forward = model.newForwardPass(kernels, NumericScheme.LLAMA_CPP, 1, 1);
         long before = Message.instructions();
         forward.beginBatch(new int[] {0}, 0, 1, 0);
         forward.runLayer(0);

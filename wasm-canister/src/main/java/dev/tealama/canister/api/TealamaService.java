@@ -7,7 +7,6 @@ import dev.tealama.canister.ic.candid.CandidDecoder;
 import dev.tealama.canister.ic.candid.CandidEncoder;
 import dev.tealama.canister.ic.candid.CandidType;
 import dev.tealama.canister.ic.candid.RecordValue;
-import dev.tealama.canister.kernels.CanisterKernels;
 import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
@@ -152,6 +151,7 @@ final class TealamaService {
             case RESTORING: phase = "restoring"; break;
             case VERIFYING: phase = "verifying"; break;
             case PARSING: phase = "parsing"; break;
+            case REPACKING: phase = "repacking"; break;
             default: phase = "loaded";
         }
         return reply(Interface.LOAD_PROGRESS, new RecordValue(Interface.LOAD_PROGRESS)
@@ -310,7 +310,7 @@ final class TealamaService {
             generation = previous.generation;
         } else {
             sessions.makeRoom(config.maxSessions());
-            forward = model.newForwardPass(new CanisterKernels(), NumericScheme.LLAMA_CPP, contextSize,
+            forward = model.newForwardPass(slot.newKernels(), NumericScheme.LLAMA_CPP, contextSize,
                     Math.min(MAX_BATCH, contextSize));
             generation = new GenerationSession(model, forward);
         }

@@ -8,21 +8,44 @@ import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.QuantizedVector;
+import java.util.Arrays;
 
 /**
  * The canister's kernels: Q8_0 and Q4_0 matrices in the weight arena go to the Wasm SIMD kernels
  * ({@link SimdKernels}), which read the weights where they lie (no copy) and give the scalar kernels' bits; every
  * other case (other weight types, weights not in the arena, rows left over after groups of four) runs core's
- * {@link ScalarKernels}, the reference.
+ * {@link ScalarKernels}, the reference. Matrices the load repacked into {@link PackedLayout} (their groups of four
+ * rows; the rows left over keep the GGUF layout) go to the packed kernels.
  */
 public final class CanisterKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
+    private final long[] packedOffsets;
+    private float[] scratch = new float[0]; // the packed kernels' activations (act_prep), 4-byte units
+
+    /** Kernels for a model none of whose matrices is repacked. */
+    public CanisterKernels() {
+        this(new long[0]);
+    }
+
+    /** @param packedOffsets the arena offsets of the repacked matrices, sorted */
+    public CanisterKernels(long[] packedOffsets) {
+        this.packedOffsets = packedOffsets;
+    }
 
     @Override
     public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
         GgmlType type = w.format().type();
         boolean simd = (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && w.source() instanceof WeightArena
                 && count > 0 && x[0].type() == ActivationType.Q8_0;
+        if (packedOffsets.length > 0 && Arrays.binarySearch(packedOffsets, w.offset()) >= 0) {
+            if (!simd || rowStart != 0 || rowEnd != w.rows()) {
+                // the scalar kernels cannot read the packed layout: this would give wrong results, not slow ones
+                throw new IllegalStateException("the repacked matrix " + w.name() + " can only be multiplied whole by"
+                        + " Q8_0 activations");
+            }
+            matmulPacked(w, x, count, out);
+            return;
+        }
         int groups = simd ? (rowEnd - rowStart) / 4 : 0;
         if (groups > 0) {
             WeightArena arena = (WeightArena) w.source();
@@ -66,6 +89,65 @@ public final class CanisterKernels implements Kernels {
         if (done < rowEnd) {
             scalar.matmul(w, x, count, out, done, rowEnd);
         }
+    }
+
+    /**
+     * A repacked matrix: its groups of four rows in the packed kernels, eight tokens at a time, then four, then one
+     * (each group of weights decoded once per call), the rows left over in the scalar kernels.
+     */
+    private void matmulPacked(Matrix w, QuantizedVector[] x, int count, float[][] out) {
+        WeightArena arena = (WeightArena) w.source();
+        int groups = w.rows() / 4;
+        int blocks = w.cols() / 32;
+        boolean q8 = w.format().type() == GgmlType.Q8_0;
+        int scratchWords = 17 * 8 * blocks; // 68 bytes per block and token
+        if (scratch.length < scratchWords) {
+            scratch = new float[scratchWords]; // before taking any address: an allocation may move arrays
+        }
+        int first = (int) arena.address(w.offset());
+        int s = (int) LinearMemory.addressOf(scratch, 0);
+        int t = 0;
+        for (; t + 8 <= count; t += 8) {
+            SimdKernels.actPrep8(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
+                    quants(x[t + 4]), quants(x[t + 5]), quants(x[t + 6]), quants(x[t + 7]), scales(x[t]),
+                    scales(x[t + 1]), scales(x[t + 2]), scales(x[t + 3]), scales(x[t + 4]), scales(x[t + 5]),
+                    scales(x[t + 6]), scales(x[t + 7]), s);
+            if (q8) {
+                SimdKernels.q8_0Packed8(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
+                        result(out[t + 6]), result(out[t + 7]));
+            } else {
+                SimdKernels.q4_0Packed8(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
+                        result(out[t + 6]), result(out[t + 7]));
+            }
+        }
+        for (; t + 4 <= count; t += 4) {
+            SimdKernels.actPrep4(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
+                    scales(x[t]), scales(x[t + 1]), scales(x[t + 2]), scales(x[t + 3]), s);
+            if (q8) {
+                SimdKernels.q8_0Packed4(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]));
+            } else {
+                SimdKernels.q4_0Packed4(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]));
+            }
+        }
+        for (; t < count; t++) {
+            SimdKernels.actPrep1(blocks, quants(x[t]), scales(x[t]), s);
+            if (q8) {
+                SimdKernels.q8_0Packed1(first, groups, blocks, s, result(out[t]));
+            } else {
+                SimdKernels.q4_0Packed1(first, groups, blocks, s, result(out[t]));
+            }
+        }
+        if (4 * groups < w.rows()) {
+            scalar.matmul(w, x, count, out, 4 * groups, w.rows());
+        }
+    }
+
+    private static int result(float[] out) {
+        return (int) LinearMemory.addressOf(out, 0);
     }
 
     private static int quants(QuantizedVector x) {

@@ -31,4 +31,39 @@ final class SimdKernels {
     @Import(module = "kernels", name = "q4_0_rows4_t4")
     static native void q4_0Rows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
                                    int xd0, int xd1, int xd2, int xd3, int out0, int out1, int out2, int out3);
+
+    // Matrices in kernels.PackedLayout: act_prep_tT arranges T tokens' activations (quants xqT, scales xdT,
+    // blocks 32-element blocks) in a scratch area (dst: 68 * T bytes a block), then the packed kernel multiplies
+    // groups of four rows (w: the first group's first byte; the groups follow each other) by them (x: that area).
+
+    @Import(module = "kernels", name = "act_prep_t1")
+    static native void actPrep1(int blocks, int xq, int xd, int dst);
+
+    @Import(module = "kernels", name = "act_prep_t4")
+    static native void actPrep4(int blocks, int xq0, int xq1, int xq2, int xq3, int xd0, int xd1, int xd2, int xd3,
+                                int dst);
+
+    @Import(module = "kernels", name = "act_prep_t8")
+    static native void actPrep8(int blocks, int xq0, int xq1, int xq2, int xq3, int xq4, int xq5, int xq6, int xq7,
+                                int xd0, int xd1, int xd2, int xd3, int xd4, int xd5, int xd6, int xd7, int dst);
+
+    @Import(module = "kernels", name = "q8_0_packed4_t1")
+    static native void q8_0Packed1(int w, int groups, int blocks, int x, int out);
+
+    @Import(module = "kernels", name = "q8_0_packed4_t4")
+    static native void q8_0Packed4(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3);
+
+    @Import(module = "kernels", name = "q8_0_packed4_t8")
+    static native void q8_0Packed8(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3,
+                                   int out4, int out5, int out6, int out7);
+
+    @Import(module = "kernels", name = "q4_0_packed4_t1")
+    static native void q4_0Packed1(int w, int groups, int blocks, int x, int out);
+
+    @Import(module = "kernels", name = "q4_0_packed4_t4")
+    static native void q4_0Packed4(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3);
+
+    @Import(module = "kernels", name = "q4_0_packed4_t8")
+    static native void q4_0Packed8(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3,
+                                   int out4, int out5, int out6, int out7);
 }

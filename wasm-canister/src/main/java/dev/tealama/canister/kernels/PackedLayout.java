@@ -1,0 +1,70 @@
+package dev.tealama.canister.kernels;
+
+import dev.tealama.tensor.GgmlType;
+
+/**
+ * The interleaved layout of Q8_0 / Q4_0 matrices the canister repacks at load, read by the {@code *_packed4_*}
+ * kernels of {@code simd-kernels.wat}.
+ *
+ * <p>Why: in the GGUF layout one row's 32 weights of a block are contiguous, so a SIMD dot product gives a row's
+ * partial sums in four lanes that must then be added across lanes (a horizontal sum: ~23 instructions per block,
+ * four rows and token). Here a group of four rows is stored block by block with the four rows interleaved by pairs
+ * of columns: {@code i32x4.dot_i16x8_s} of eight such weights against one pair of activations broadcast to every
+ * lane puts each row's partial sum in its own lane, and the sums never cross lanes.
+ *
+ * <p>A group of four rows keeps its size and place ({@code 4 * rowBytes} bytes), so the repacking is done in place,
+ * group by group. Per 32-element block:
+ * <ul>
+ *   <li>bytes 0-7: the four rows' F16 scales, row 0 first (unchanged values);</li>
+ *   <li>Q8_0, bytes 8-135: for column pair p = 0..15 (columns 2p, 2p+1), 8 bytes: row 0's two quants, row 1's,
+ *       row 2's, row 3's;</li>
+ *   <li>Q4_0, bytes 8-71: four vectors of 16 bytes; vector v's low nibbles hold pairs 4v and 4v+1, its high nibbles
+ *       pairs 4v+2 and 4v+3, each pair in the Q8_0 order above (the stored 4-bit value, 8 still to subtract).</li>
+ * </ul>
+ * Only the order of the bits changes: every weight and scale keeps its value, so the kernels' integer block sums and
+ * float steps are those of core's scalar dot products.
+ */
+public final class PackedLayout {
+    private PackedLayout() {
+    }
+
+    /** Whether {@code type} has a packed layout and kernels. */
+    public static boolean supports(GgmlType type) {
+        return type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
+    }
+
+    /**
+     * Writes four consecutive GGUF rows ({@code src} from {@code srcOff}, {@code rowBytes} each) in the packed layout
+     * to {@code dst} from {@code dstOff} ({@code 4 * rowBytes} bytes; {@code dst} must not overlap {@code src}).
+     */
+    public static void packRows4(GgmlType type, byte[] src, int srcOff, int rowBytes, byte[] dst, int dstOff) {
+        int blockBytes = type.blockBytes();
+        int blocks = rowBytes / blockBytes;
+        boolean q8 = type == GgmlType.Q8_0;
+        for (int b = 0; b < blocks; b++) {
+            int out = dstOff + b * 4 * blockBytes;
+            for (int r = 0; r < 4; r++) {
+                int in = srcOff + r * rowBytes + b * blockBytes;
+                dst[out + 2 * r] = src[in];
+                dst[out + 2 * r + 1] = src[in + 1];
+                for (int p = 0; p < 16; p++) {
+                    for (int c = 0; c < 2; c++) {
+                        int col = 2 * p + c;
+                        if (q8) {
+                            dst[out + 8 + 8 * p + 2 * r + c] = src[in + 2 + col];
+                        } else {
+                            int nibble = col < 16 ? src[in + 2 + col] & 15 : (src[in + 2 + col - 16] >> 4) & 15;
+                            int q = p % 4;
+                            int at = out + 8 + 16 * (p / 4) + 8 * (q % 2) + 2 * r + c;
+                            if (q < 2) {
+                                dst[at] = (byte) ((dst[at] & 0xF0) | nibble);
+                            } else {
+                                dst[at] = (byte) ((dst[at] & 0x0F) | (nibble << 4));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
