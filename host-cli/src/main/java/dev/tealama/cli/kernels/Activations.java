@@ -18,6 +18,7 @@ final class Activations {
     private int count;
     private int length;
     private short[][] quants = new short[0][];
+    private float[][] floatQuants = new float[0][];
     private int[][] blockSums = new int[0][];
     private boolean[] fullRange = new boolean[0];
     private QuantizedVector[] source;
@@ -27,6 +28,10 @@ final class Activations {
     private float[][] groupScales = new float[0][];
     private int[][] groupBlockSums = new int[0][];
     private boolean[] groupFullRange = new boolean[0];
+    // tokens in groups of 16, one per float lane (see laneQuants)
+    private int laneGroups;
+    private float[][] laneQuants = new float[0][];
+    private float[][] laneScales = new float[0][];
 
     /** Prepares {@code x[0 .. count)}, all of one type and length. */
     void prepare(QuantizedVector[] x, int count) {
@@ -40,6 +45,7 @@ final class Activations {
         }
         if (quants.length < count) {
             quants = java.util.Arrays.copyOf(quants, count);
+            floatQuants = java.util.Arrays.copyOf(floatQuants, count);
             blockSums = java.util.Arrays.copyOf(blockSums, count);
             fullRange = new boolean[count];
         }
@@ -47,10 +53,12 @@ final class Activations {
         for (int t = 0; t < count; t++) {
             if (quants[t] == null || quants[t].length < length) {
                 quants[t] = new short[length];
+                floatQuants[t] = new float[length];
                 blockSums[t] = new int[blocks];
             }
             byte[] q = x[t].quants();
             short[] wide = quants[t];
+            float[] floats = floatQuants[t];
             int[] sums = blockSums[t];
             boolean minus128 = false;
             for (int b = 0; b < blocks; b++) {
@@ -58,6 +66,7 @@ final class Activations {
                 for (int j = b * 32; j < b * 32 + 32; j++) {
                     int v = q[j];
                     wide[j] = (short) v;
+                    floats[j] = v;
                     sum += v;
                     minus128 |= v == -128;
                 }
@@ -66,6 +75,57 @@ final class Activations {
             fullRange[t] = minus128;
         }
         prepareGroups(x, blocks);
+        prepareLaneGroups(x, blocks);
+    }
+
+    /** Tokens in groups of {@link TokenLanes#TOKENS}, one per float lane, for {@link TokenLanes} (AVX-512 only). */
+    private void prepareLaneGroups(QuantizedVector[] x, int blocks) {
+        laneGroups = type == ActivationType.Q8_0 && Lanes.WIDE ? count / TokenLanes.TOKENS : 0;
+        if (laneGroups == 0) {
+            return;
+        }
+        int lanes = TokenLanes.TOKENS;
+        if (laneQuants.length < laneGroups) {
+            laneQuants = java.util.Arrays.copyOf(laneQuants, laneGroups);
+            laneScales = java.util.Arrays.copyOf(laneScales, laneGroups);
+        }
+        for (int g = 0; g < laneGroups; g++) {
+            if (laneQuants[g] == null || laneQuants[g].length < lanes * length) {
+                laneQuants[g] = new float[lanes * length];
+                laneScales[g] = new float[lanes * blocks];
+            }
+            float[] q = laneQuants[g];
+            float[] d = laneScales[g];
+            for (int j = 0; j < lanes; j++) {
+                int t = g * lanes + j;
+                byte[] quants = x[t].quants();
+                float[] scales = x[t].scales();
+                for (int i = 0; i < length; i++) {
+                    q[i * lanes + j] = quants[i];
+                }
+                for (int b = 0; b < blocks; b++) {
+                    d[b * lanes + j] = scales[b];
+                }
+            }
+        }
+    }
+
+    /** Whole groups of {@link TokenLanes#TOKENS} tokens for {@link TokenLanes} (0 unless Q8_0 on AVX-512). */
+    int laneGroups() {
+        return laneGroups;
+    }
+
+    /**
+     * Group {@code g}'s quants as floats, element by element: token {@code 16g + t}'s quant of element {@code i}
+     * at {@code 16i + t}, so one vector holds an element of all 16 tokens.
+     */
+    float[] laneQuants(int g) {
+        return laneQuants[g];
+    }
+
+    /** Group {@code g}'s scales: block {@code b} of token {@code 16g + t} at {@code 16b + t}. */
+    float[] laneScales(int g) {
+        return laneScales[g];
     }
 
     /** Tokens in groups of {@link #GROUP}, for the kernels that multiply each weight block by 8 tokens at once. */
@@ -149,6 +209,15 @@ final class Activations {
     /** Token {@code t}'s int8 quants as int16. */
     short[] quants(int t) {
         return quants[t];
+    }
+
+    /**
+     * Token {@code t}'s int8 quants as floats (exact), for the kernels that multiply in float lanes: every product
+     * of two int8 values and every sum of up to 1024 of them is an integer below 2^24, so float arithmetic on them
+     * is exact.
+     */
+    float[] floatQuants(int t) {
+        return floatQuants[t];
     }
 
     /** Token {@code t}'s sum of quants per block of 32. */

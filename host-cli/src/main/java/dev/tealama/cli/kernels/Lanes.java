@@ -54,6 +54,8 @@ final class Lanes {
     static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     static final VectorSpecies<Double> D256 = DoubleVector.SPECIES_256;
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
 
     /** Blocks reduced together: one lane of an {@link #I256} vector each. */
     static final int GROUP = 8;
@@ -68,6 +70,13 @@ final class Lanes {
 
     /** Whether this machine runs 256-bit vectors natively. */
     static final boolean SUPPORTED = ByteVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+
+    /**
+     * Whether this machine runs 512-bit vectors natively (AVX-512): then the one-token Q8_0 and Q4_0 kernels work in
+     * 16 float lanes (see {@link Q8_0Kernel#wideDot}). Off with {@code -Dtealama.wide=false}, to compare.
+     */
+    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            && !"false".equals(System.getProperty("tealama.wide"));
 
     /** Two-vector lane selectors: the even and the odd lanes of (a, b), in order. */
     static final IntVector EVEN = IntVector.fromArray(I256, new int[] {0, 2, 4, 6, 8, 10, 12, 14}, 0);
