@@ -82,6 +82,21 @@ final class Lanes {
     static final IntVector EVEN = IntVector.fromArray(I256, new int[] {0, 2, 4, 6, 8, 10, 12, 14}, 0);
     static final IntVector ODD = IntVector.fromArray(I256, new int[] {1, 3, 5, 7, 9, 11, 13, 15}, 0);
 
+    /**
+     * The floats -8 .. 7 as int bits, indexed by a Q4_0 nibble: {@code index.selectFrom(Q4_0_VALUES)} turns 16 nibbles
+     * (the low 4 bits of each lane; selectFrom ignores the rest) into the floats {@code nibble - 8} with one
+     * permute, where masking, subtracting and converting would take three instructions on the busiest port.
+     */
+    static final IntVector Q4_0_VALUES = IntVector.fromArray(I512, nibbleValues(), 0);
+
+    private static int[] nibbleValues() {
+        int[] bits = new int[16];
+        for (int n = 0; n < 16; n++) {
+            bits[n] = Float.floatToRawIntBits(n - 8);
+        }
+        return bits;
+    }
+
     private Lanes() {
     }
 

@@ -156,9 +156,10 @@ final class Q4_0Kernel implements WeightKernel {
 
     /**
      * One row in 16 float lanes (AVX-512 machines), as {@link Q8_0Kernel#wideDot} does it: a block's 16 bytes are
-     * widened to 16 int lanes, whose low and high nibbles minus 8 become the weights of elements {@code j} and
-     * {@code j + 16} as floats; times the activations' quants as floats, two exact products per lane, scaled by
-     * {@code d_w · d_x} and accumulated lane by lane; the 16 lanes are added at the end.
+     * widened to 16 int lanes, whose low and high nibbles are looked up as the floats {@code nibble - 8}
+     * ({@link Lanes#Q4_0_VALUES}): the weights of elements {@code j} and {@code j + 16}. Times the activations'
+     * quants as floats, two exact products per lane, scaled by {@code d_w · d_x} and accumulated lane by lane; the
+     * 16 lanes are added at the end.
      */
     static float wideDot(MemorySegment w, long row, int blocks, float[] xf, float[] xd, Scratch scratch) {
         FloatVector acc = FloatVector.zero(F512);
@@ -178,9 +179,9 @@ final class Q4_0Kernel implements WeightKernel {
                 int xo = (b + i) * 32;
                 IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
                         .convertShape(VectorOperators.B2I, I512, 0);
-                FloatVector low = (FloatVector) packed.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
-                FloatVector high = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8)
-                        .convert(VectorOperators.I2F, 0);
+                FloatVector low = packed.selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats();
+                FloatVector high = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(Lanes.Q4_0_VALUES)
+                        .reinterpretAsFloats();
                 FloatVector products = high.fma(FloatVector.fromArray(F512, xf, xo + 16),
                         low.mul(FloatVector.fromArray(F512, xf, xo)));
                 float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b + i];
@@ -191,9 +192,9 @@ final class Q4_0Kernel implements WeightKernel {
             long p = row + (long) b * BLOCK_BYTES;
             IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
                     .convertShape(VectorOperators.B2I, I512, 0);
-            FloatVector low = (FloatVector) packed.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
-            FloatVector high = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8)
-                    .convert(VectorOperators.I2F, 0);
+            FloatVector low = packed.selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats();
+            FloatVector high = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(Lanes.Q4_0_VALUES)
+                    .reinterpretAsFloats();
             FloatVector products = high.fma(FloatVector.fromArray(F512, xf, b * 32 + 16),
                     low.mul(FloatVector.fromArray(F512, xf, b * 32)));
             float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];

@@ -133,9 +133,9 @@ final class TokenLanes {
                 long p = rows[k] + b * 18L;
                 IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
                         .convertShape(VectorOperators.B2I, I512, 0);
-                ((FloatVector) packed.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(wf, k * 32);
-                ((FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8)
-                        .convert(VectorOperators.I2F, 0)).intoArray(wf, k * 32 + 16);
+                packed.selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats().intoArray(wf, k * 32);
+                packed.lanewise(VectorOperators.ASHR, 4).selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats()
+                        .intoArray(wf, k * 32 + 16);
                 dw[k] = Float.float16ToFloat(w.get(SHORT_LE, p));
             }
             FloatVector xs = FloatVector.fromArray(F512, xd, b * TOKENS);
