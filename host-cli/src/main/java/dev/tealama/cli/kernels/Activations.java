@@ -6,7 +6,10 @@ import dev.tealama.tensor.QuantizedVector;
 /**
  * One matmul's activations in the form the vector kernels read, prepared once by the calling thread and then read by
  * every worker: the very quants and scales core's scalar kernels use ({@link QuantizedVector}), with the int8
- * quants widened to int16 (the kernels multiply in 16-bit lanes) and a few per-block sums precomputed.
+ * quants widened to int16 (the kernels multiply in 16-bit lanes) and a few per-block sums precomputed. Q8_0
+ * activations on AVX-512 machines are instead converted to floats, in groups of 16 tokens one per lane
+ * ({@link #laneQuants}) and the tokens left over one by one ({@link #floatQuants}): the only forms the 16-lane
+ * kernels read, so nothing else is built for them.
  *
  * <p>Buffers grow to the largest matmul seen and are reused: preparing allocates nothing in steady state.
  */
@@ -18,7 +21,7 @@ final class Activations {
     private int count;
     private int length;
     private short[][] quants = new short[0][];
-    private float[][] floatQuants = new float[0][];
+    private float[][] floatQuants = new float[0][];  // Q8_0 on AVX-512 only, instead of quants
     private int[][] blockSums = new int[0][];
     private boolean[] fullRange = new boolean[0];
     private QuantizedVector[] source;
@@ -43,22 +46,27 @@ final class Activations {
         if (!integer) {
             return;
         }
+        int blocks = length / 32;
+        if (type == ActivationType.Q8_0 && Lanes.WIDE) {
+            // the 16-float-lane kernels read only floats: lane groups, and one row per token left over
+            groups = 0;
+            prepareLaneGroups(x, blocks);
+            prepareFloats(x, laneGroups * TokenLanes.TOKENS);
+            return;
+        }
+        laneGroups = 0;
         if (quants.length < count) {
             quants = java.util.Arrays.copyOf(quants, count);
-            floatQuants = java.util.Arrays.copyOf(floatQuants, count);
             blockSums = java.util.Arrays.copyOf(blockSums, count);
             fullRange = new boolean[count];
         }
-        int blocks = length / 32;
         for (int t = 0; t < count; t++) {
             if (quants[t] == null || quants[t].length < length) {
                 quants[t] = new short[length];
-                floatQuants[t] = new float[length];
                 blockSums[t] = new int[blocks];
             }
             byte[] q = x[t].quants();
             short[] wide = quants[t];
-            float[] floats = floatQuants[t];
             int[] sums = blockSums[t];
             boolean minus128 = false;
             for (int b = 0; b < blocks; b++) {
@@ -66,7 +74,6 @@ final class Activations {
                 for (int j = b * 32; j < b * 32 + 32; j++) {
                     int v = q[j];
                     wide[j] = (short) v;
-                    floats[j] = v;
                     sum += v;
                     minus128 |= v == -128;
                 }
@@ -75,12 +82,28 @@ final class Activations {
             fullRange[t] = minus128;
         }
         prepareGroups(x, blocks);
-        prepareLaneGroups(x, blocks);
     }
 
-    /** Tokens in groups of {@link TokenLanes#TOKENS}, one per float lane, for {@link TokenLanes} (AVX-512 only). */
+    /** Tokens {@code [from, count)}'s quants as floats ({@link #floatQuants}). */
+    private void prepareFloats(QuantizedVector[] x, int from) {
+        if (floatQuants.length < count) {
+            floatQuants = java.util.Arrays.copyOf(floatQuants, count);
+        }
+        for (int t = from; t < count; t++) {
+            if (floatQuants[t] == null || floatQuants[t].length < length) {
+                floatQuants[t] = new float[length];
+            }
+            byte[] q = x[t].quants();
+            float[] floats = floatQuants[t];
+            for (int i = 0; i < length; i++) {
+                floats[i] = q[i];
+            }
+        }
+    }
+
+    /** Tokens in groups of {@link TokenLanes#TOKENS}, one per float lane, for {@link TokenLanes}. */
     private void prepareLaneGroups(QuantizedVector[] x, int blocks) {
-        laneGroups = type == ActivationType.Q8_0 && Lanes.WIDE ? count / TokenLanes.TOKENS : 0;
+        laneGroups = count / TokenLanes.TOKENS;
         if (laneGroups == 0) {
             return;
         }
