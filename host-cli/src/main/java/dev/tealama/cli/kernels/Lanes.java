@@ -15,11 +15,13 @@ import java.nio.ByteOrder;
 /**
  * The vector shapes and the few lane tricks every weight kernel shares.
  *
- * <p>All kernels work in 256-bit vectors: 16 shorts, 8 ints or 8 floats. That is AVX2's native width, and on
- * AVX-512 machines 256-bit instructions still issue on three ports where 512-bit ones get two; measured on this
- * project's machine, 256-bit kernels beat 512-bit ones. {@link #SUPPORTED} says whether the hardware runs them
- * natively; where it does not (say, 128-bit NEON), the Vector API would emulate them slowly, so the host falls
- * back to core's scalar kernels.
+ * <p>The kernels work in 256-bit vectors: 16 shorts, 8 ints or 8 floats. That is AVX2's native width, and on
+ * AVX-512 machines 256-bit instructions still issue on three ports where 512-bit ones get two. {@link #SUPPORTED}
+ * says whether the hardware runs them natively; where it does not (say, 128-bit NEON), the Vector API would
+ * emulate them slowly, so the host falls back to core's scalar kernels. The exception is Q8_0 and Q4_0 on AVX-512
+ * machines ({@link #WIDE}): there the one-token kernels and the prompt kernel ({@link TokenLanes}) work in 16 float
+ * lanes, because in floats a block needs no horizontal sums at all (products of int8 values and their sums stay
+ * exact below 2^24), which saves more instructions than the narrower issue costs.
  *
  * <h2>Exact block sums without a horizontal sum per block</h2>
  * A quantized dot product needs one exact integer per block (the sum of 32 products) before it is scaled. Summing
