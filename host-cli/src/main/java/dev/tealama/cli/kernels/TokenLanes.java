@@ -33,6 +33,13 @@ final class TokenLanes {
     static final int TOKENS = 16;
     /** Rows multiplied together, sharing each activation load. */
     static final int ROWS = 4;
+    /**
+     * Weight bytes of a tile: every group of tokens is multiplied by one tile before the next. A group's activations
+     * are 64 bytes per element (up to 900 KB for an 8B model's FFN), read once per 4 rows, so they must stay in the
+     * L2 cache while the tile's rows go by; the tile, read once per group, is large enough that the groups'
+     * activations are read from farther away only once per tile. 512 KB of weights plus one group fit a 2 MB L2.
+     */
+    static final int TILE_BYTES = 512 * 1024;
 
     private TokenLanes() {
     }
@@ -44,7 +51,7 @@ final class TokenLanes {
     static void multiply(boolean q4, MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,
                          float[][] out, Scratch scratch) {
         int blocks = cols / 32;
-        int tile = Math.max(ROWS, (WeightKernel.TILE_BYTES / rowBytes) & ~(ROWS - 1));
+        int tile = Math.max(ROWS, (TILE_BYTES / rowBytes) & ~(ROWS - 1));
         long[] rows = scratch.laneRows;
         float[] result = scratch.laneResult;
         for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {
