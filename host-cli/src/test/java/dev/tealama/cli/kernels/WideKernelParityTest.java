@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The 16-float-lane one-token kernels ({@link Q8_0Kernel#wideDot}, {@link Q4_0Kernel#wideDot}) against core's scalar
  * dot products, called directly so that they are checked on every machine (where 512-bit vectors are not native
  * the Vector API emulates them: slow, same results). {@link VectorKernelParityTest} checks them again through
- * {@link WeightKernel#dot} where the host uses them.
+ * {@link WeightKernel#dot} where the host uses them; {@link #tokenLanesAcrossTilesAndGroups} checks the prompt kernel.
  */
 class WideKernelParityTest {
 
@@ -56,6 +56,50 @@ class WideKernelParityTest {
         QuantizedVector q = KernelFixtures.quantize(GgmlType.Q8_0, x);
         float expected = WeightFormat.of(GgmlType.Q8_0).dot(w, 0, q, 0, cols);
         assertEquals(expected, wide(GgmlType.Q8_0, w, 0, cols, q), Math.abs(expected) * 1e-6);
+    }
+
+    /**
+     * {@link TokenLanes} over two row tiles (the second ending in a short quad of rows) and two groups of 16 tokens
+     * (one holding a token of -128 quants), then 7 tokens left over: the grouped tokens get the scalar kernels'
+     * bits, the others are within the one-token tolerance.
+     */
+    @Test
+    void tokenLanesAcrossTilesAndGroups() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            int cols = 32 * 64;
+            int rowBytes = (int) type.bytesFor(cols);
+            int rows = TokenLanes.TILE_BYTES / rowBytes + 7;
+            int count = 2 * TokenLanes.TOKENS + 7;
+            QuantizedVector[] x = new QuantizedVector[count];
+            for (int t = 0; t < count; t++) {
+                x[t] = KernelFixtures.activations(type, cols, random);
+            }
+            float[] subnormal = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                subnormal[i] = i < 32 ? 1e-42f : (float) random.nextGaussian();
+            }
+            x[20] = KernelFixtures.quantize(type, subnormal);
+            byte[] w = KernelFixtures.weights(type, rows, cols, random);
+            Activations prepared = new Activations();
+            prepared.prepare(x, count);
+            float[][] out = new float[count][rows];
+            WeightKernel.of(WeightFormat.of(type)).multiply(MemorySegment.ofArray(w), rowBytes, cols, 0, rows,
+                    prepared, out, new Scratch());
+            for (int t = 0; t < count; t++) {
+                for (int r = 0; r < rows; r++) {
+                    float scalar = WeightFormat.of(type).dot(w, r * rowBytes, x[t], 0, cols);
+                    String what = type + " row " + r + " token " + t + ": scalar " + scalar + ", vector " + out[t][r];
+                    if (Lanes.WIDE && t < 2 * TokenLanes.TOKENS) {
+                        assertEquals(Float.floatToRawIntBits(scalar), Float.floatToRawIntBits(out[t][r]), what);
+                    } else {
+                        double tolerance = KernelFixtures.tolerance(cols / 32,
+                                KernelFixtures.magnitude(type, w, r * rowBytes, x[t], cols));
+                        assertTrue(Math.abs(scalar - out[t][r]) <= tolerance, what);
+                    }
+                }
+            }
+        }
     }
 
     private static void check(GgmlType type, int cols, QuantizedVector x, SplittableRandom random) {
