@@ -6,7 +6,10 @@ import dev.tealama.tensor.QuantizedVector;
 /**
  * One matmul's activations in the form the vector kernels read, prepared once by the calling thread and then read by
  * every worker: the very quants and scales core's scalar kernels use ({@link QuantizedVector}), with the int8
- * quants widened to int16 (the kernels multiply in 16-bit lanes) and a few per-block sums precomputed.
+ * quants widened to int16 (the kernels multiply in 16-bit lanes) and a few per-block sums precomputed. Q8_0
+ * activations on AVX-512 machines are instead converted to floats, in groups of 16 tokens one per lane
+ * ({@link #laneQuants}) and the tokens left over one by one ({@link #floatQuants}): the only forms the 16-lane
+ * kernels read, so nothing else is built for them.
  *
  * <p>Buffers grow to the largest matmul seen and are reused: preparing allocates nothing in steady state.
  */
@@ -18,6 +21,7 @@ final class Activations {
     private int count;
     private int length;
     private short[][] quants = new short[0][];
+    private float[][] floatQuants = new float[0][];  // Q8_0 on AVX-512 only, instead of quants
     private int[][] blockSums = new int[0][];
     private boolean[] fullRange = new boolean[0];
     private QuantizedVector[] source;
@@ -27,6 +31,10 @@ final class Activations {
     private float[][] groupScales = new float[0][];
     private int[][] groupBlockSums = new int[0][];
     private boolean[] groupFullRange = new boolean[0];
+    // tokens in groups of 16, one per float lane (see laneQuants)
+    private int laneGroups;
+    private float[][] laneQuants = new float[0][];
+    private float[][] laneScales = new float[0][];
 
     /** Prepares {@code x[0 .. count)}, all of one type and length. */
     void prepare(QuantizedVector[] x, int count) {
@@ -38,12 +46,20 @@ final class Activations {
         if (!integer) {
             return;
         }
+        int blocks = length / 32;
+        if (type == ActivationType.Q8_0 && Lanes.WIDE) {
+            // the 16-float-lane kernels read only floats: lane groups, and one row per token left over
+            groups = 0;
+            prepareLaneGroups(x, blocks);
+            prepareFloats(x, laneGroups * TokenLanes.TOKENS);
+            return;
+        }
+        laneGroups = 0;
         if (quants.length < count) {
             quants = java.util.Arrays.copyOf(quants, count);
             blockSums = java.util.Arrays.copyOf(blockSums, count);
             fullRange = new boolean[count];
         }
-        int blocks = length / 32;
         for (int t = 0; t < count; t++) {
             if (quants[t] == null || quants[t].length < length) {
                 quants[t] = new short[length];
@@ -66,6 +82,73 @@ final class Activations {
             fullRange[t] = minus128;
         }
         prepareGroups(x, blocks);
+    }
+
+    /** Tokens {@code [from, count)}'s quants as floats ({@link #floatQuants}). */
+    private void prepareFloats(QuantizedVector[] x, int from) {
+        if (floatQuants.length < count) {
+            floatQuants = java.util.Arrays.copyOf(floatQuants, count);
+        }
+        for (int t = from; t < count; t++) {
+            if (floatQuants[t] == null || floatQuants[t].length < length) {
+                floatQuants[t] = new float[length];
+            }
+            byte[] q = x[t].quants();
+            float[] floats = floatQuants[t];
+            for (int i = 0; i < length; i++) {
+                floats[i] = q[i];
+            }
+        }
+    }
+
+    /** Tokens in groups of {@link TokenLanes#TOKENS}, one per float lane, for {@link TokenLanes}. */
+    private void prepareLaneGroups(QuantizedVector[] x, int blocks) {
+        laneGroups = count / TokenLanes.TOKENS;
+        if (laneGroups == 0) {
+            return;
+        }
+        int lanes = TokenLanes.TOKENS;
+        if (laneQuants.length < laneGroups) {
+            laneQuants = java.util.Arrays.copyOf(laneQuants, laneGroups);
+            laneScales = java.util.Arrays.copyOf(laneScales, laneGroups);
+        }
+        for (int g = 0; g < laneGroups; g++) {
+            if (laneQuants[g] == null || laneQuants[g].length < lanes * length) {
+                laneQuants[g] = new float[lanes * length];
+                laneScales[g] = new float[lanes * blocks];
+            }
+            float[] q = laneQuants[g];
+            float[] d = laneScales[g];
+            for (int j = 0; j < lanes; j++) {
+                int t = g * lanes + j;
+                byte[] quants = x[t].quants();
+                float[] scales = x[t].scales();
+                for (int i = 0; i < length; i++) {
+                    q[i * lanes + j] = quants[i];
+                }
+                for (int b = 0; b < blocks; b++) {
+                    d[b * lanes + j] = scales[b];
+                }
+            }
+        }
+    }
+
+    /** Whole groups of {@link TokenLanes#TOKENS} tokens for {@link TokenLanes} (0 unless Q8_0 on AVX-512). */
+    int laneGroups() {
+        return laneGroups;
+    }
+
+    /**
+     * Group {@code g}'s quants as floats, element by element: token {@code 16g + t}'s quant of element {@code i}
+     * at {@code 16i + t}, so one vector holds an element of all 16 tokens.
+     */
+    float[] laneQuants(int g) {
+        return laneQuants[g];
+    }
+
+    /** Group {@code g}'s scales: block {@code b} of token {@code 16g + t} at {@code 16b + t}. */
+    float[] laneScales(int g) {
+        return laneScales[g];
     }
 
     /** Tokens in groups of {@link #GROUP}, for the kernels that multiply each weight block by 8 tokens at once. */
@@ -149,6 +232,15 @@ final class Activations {
     /** Token {@code t}'s int8 quants as int16. */
     short[] quants(int t) {
         return quants[t];
+    }
+
+    /**
+     * Token {@code t}'s int8 quants as floats (exact), for the kernels that multiply in float lanes: every product
+     * of two int8 values and every sum of up to 1024 of them is an integer below 2^24, so float arithmetic on them
+     * is exact.
+     */
+    float[] floatQuants(int t) {
+        return floatQuants[t];
     }
 
     /** Token {@code t}'s sum of quants per block of 32. */

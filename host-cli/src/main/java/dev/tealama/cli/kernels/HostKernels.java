@@ -47,6 +47,9 @@ public final class HostKernels implements Kernels, AutoCloseable {
     private final AttentionJob attentionJob = new AttentionJob();
     private final float[] swigluArguments = new float[SWIGLU_CHUNK];
     private final float[] swigluExps = new float[SWIGLU_CHUNK];
+    /** One layer's F16 keys and values as floats, for {@link VectorAttention}; grown to the longest context seen. */
+    private float[] keys = new float[0];
+    private float[] values = new float[0];
 
     /** Vector kernels (where the hardware supports them) over {@code threads} threads. */
     public HostKernels(int threads) {
@@ -109,7 +112,15 @@ public final class HostKernels implements Kernels, AutoCloseable {
             Kernels.super.attention(attention, q, count, cache, layer, startPos, out); // precise scheme: F32 cache
             return;
         }
-        attentionJob.set(attention, q, count, cache.keys16(layer), cache.values16(layer), startPos, out);
+        // the cache as floats once for all heads and tokens (each key is read by groupSize heads and count tokens)
+        int used = (startPos + count) * attention.kvDim();
+        if (keys.length < used) {
+            keys = new float[Math.max(used, 2 * keys.length)];
+            values = new float[keys.length];
+        }
+        VectorAttention.widen(cache.keys16(layer), keys, used);
+        VectorAttention.widen(cache.values16(layer), values, used);
+        attentionJob.set(attention, q, count, keys, values, startPos, out);
         long work = (long) count * attention.heads() * (startPos + count) * attention.headDim();
         if (work < ATTENTION_PARALLEL_THRESHOLD) {
             attentionJob.run(0);
@@ -260,12 +271,12 @@ public final class HostKernels implements Kernels, AutoCloseable {
         private Attention shape;
         private float[][] q;
         private int count;
-        private short[] keys;
-        private short[] values;
+        private float[] keys;
+        private float[] values;
         private int startPos;
         private float[][] out;
 
-        void set(Attention shape, float[][] q, int count, short[] keys, short[] values, int startPos,
+        void set(Attention shape, float[][] q, int count, float[] keys, float[] values, int startPos,
                  float[][] out) {
             this.shape = shape;
             this.q = q;

@@ -15,11 +15,13 @@ import java.nio.ByteOrder;
 /**
  * The vector shapes and the few lane tricks every weight kernel shares.
  *
- * <p>All kernels work in 256-bit vectors: 16 shorts, 8 ints or 8 floats. That is AVX2's native width, and on
- * AVX-512 machines 256-bit instructions still issue on three ports where 512-bit ones get two; measured on this
- * project's machine, 256-bit kernels beat 512-bit ones. {@link #SUPPORTED} says whether the hardware runs them
- * natively; where it does not (say, 128-bit NEON), the Vector API would emulate them slowly, so the host falls
- * back to core's scalar kernels.
+ * <p>The kernels work in 256-bit vectors: 16 shorts, 8 ints or 8 floats. That is AVX2's native width, and on
+ * AVX-512 machines 256-bit instructions still issue on three ports where 512-bit ones get two. {@link #SUPPORTED}
+ * says whether the hardware runs them natively; where it does not (say, 128-bit NEON), the Vector API would
+ * emulate them slowly, so the host falls back to core's scalar kernels. The exception is Q8_0 and Q4_0 on AVX-512
+ * machines ({@link #WIDE}): there the one-token kernels and the prompt kernel ({@link TokenLanes}) work in 16 float
+ * lanes, because in floats a block needs no horizontal sums at all (products of int8 values and their sums stay
+ * exact below 2^24), which saves more instructions than the narrower issue costs.
  *
  * <h2>Exact block sums without a horizontal sum per block</h2>
  * A quantized dot product needs one exact integer per block (the sum of 32 products) before it is scaled. Summing
@@ -54,6 +56,8 @@ final class Lanes {
     static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     static final VectorSpecies<Double> D256 = DoubleVector.SPECIES_256;
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
 
     /** Blocks reduced together: one lane of an {@link #I256} vector each. */
     static final int GROUP = 8;
@@ -69,9 +73,31 @@ final class Lanes {
     /** Whether this machine runs 256-bit vectors natively. */
     static final boolean SUPPORTED = ByteVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
 
+    /**
+     * Whether this machine runs 512-bit vectors natively (AVX-512): then the one-token Q8_0 and Q4_0 kernels work in
+     * 16 float lanes (see {@link Q8_0Kernel#wideDot}). Off with {@code -Dtealama.wide=false}, to compare.
+     */
+    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            && !"false".equals(System.getProperty("tealama.wide"));
+
     /** Two-vector lane selectors: the even and the odd lanes of (a, b), in order. */
     static final IntVector EVEN = IntVector.fromArray(I256, new int[] {0, 2, 4, 6, 8, 10, 12, 14}, 0);
     static final IntVector ODD = IntVector.fromArray(I256, new int[] {1, 3, 5, 7, 9, 11, 13, 15}, 0);
+
+    /**
+     * The floats -8 .. 7 as int bits, indexed by a Q4_0 nibble: {@code index.selectFrom(Q4_0_VALUES)} turns 16 nibbles
+     * (the low 4 bits of each lane; selectFrom ignores the rest) into the floats {@code nibble - 8} with one
+     * permute, where masking, subtracting and converting would take three instructions on the busiest port.
+     */
+    static final IntVector Q4_0_VALUES = IntVector.fromArray(I512, nibbleValues(), 0);
+
+    private static int[] nibbleValues() {
+        int[] bits = new int[16];
+        for (int n = 0; n < 16; n++) {
+            bits[n] = Float.floatToRawIntBits(n - 8);
+        }
+        return bits;
+    }
 
     private Lanes() {
     }

@@ -14,6 +14,8 @@ import java.lang.foreign.ValueLayout;
 import static dev.tealama.cli.kernels.Lanes.B128;
 import static dev.tealama.cli.kernels.Lanes.EVEN;
 import static dev.tealama.cli.kernels.Lanes.F256;
+import static dev.tealama.cli.kernels.Lanes.F512;
+import static dev.tealama.cli.kernels.Lanes.I512;
 import static dev.tealama.cli.kernels.Lanes.I256;
 import static dev.tealama.cli.kernels.Lanes.LE;
 import static dev.tealama.cli.kernels.Lanes.ODD;
@@ -57,6 +59,9 @@ final class Q4_0Kernel implements WeightKernel {
     @Override
     public float dot(MemorySegment w, long row, int cols, Activations x, int t, Scratch scratch) {
         int blocks = cols / 32;
+        if (Lanes.WIDE) {
+            return wideDot(w, row, blocks, x.floatQuants(t), x.scales(t), scratch);
+        }
         int rounds = blocks / ROUND;
         float sum = rounds > 0 ? rounds(w, row, rounds, x.quants(t), x.scales(t), x.blockSums(t), scratch) : 0f;
         return tail(w, row, rounds * ROUND, blocks, x.quants(t), x.scales(t), x.blockSums(t), sum);
@@ -69,6 +74,15 @@ final class Q4_0Kernel implements WeightKernel {
     @Override
     public void multiply(MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,
                          float[][] out, Scratch scratch) {
+        if (x.laneGroups() > 0) {
+            TokenLanes.multiply(true, w, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
+            for (int t = x.laneGroups() * TokenLanes.TOKENS; t < x.count(); t++) {
+                for (int r = rowFrom; r < rowTo; r++) {
+                    out[t][r] = dot(w, (long) r * rowBytes, cols, x, t, scratch);
+                }
+            }
+            return;
+        }
         int groups = x.groups();
         if (groups == 0) {
             WeightKernel.super.multiply(w, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
@@ -138,6 +152,56 @@ final class Q4_0Kernel implements WeightKernel {
                     .mul(FloatVector.fromArray(F256, xd, b * 8)));
         }
         acc.intoArray(result, 0);
+    }
+
+    /**
+     * One row in 16 float lanes (AVX-512 machines), as {@link Q8_0Kernel#wideDot} does it: a block's 16 bytes are
+     * widened to 16 int lanes, whose low and high nibbles are looked up as the floats {@code nibble - 8}
+     * ({@link Lanes#Q4_0_VALUES}): the weights of elements {@code j} and {@code j + 16}. Times the activations'
+     * quants as floats, two exact products per lane, scaled by {@code d_w · d_x} and accumulated lane by lane; the
+     * 16 lanes are added at the end.
+     */
+    static float wideDot(MemorySegment w, long row, int blocks, float[] xf, float[] xd, Scratch scratch) {
+        FloatVector acc = FloatVector.zero(F512);
+        long limit = w.byteSize();
+        int touched = 0;
+        int b = 0;
+        for (; b + ROUND <= blocks; b += ROUND) {
+            long start = row + (long) b * BLOCK_BYTES;
+            long ahead = start + READ_AHEAD;
+            if (ahead + ROUND_BYTES <= limit) {
+                for (long o = 0; o < ROUND_BYTES; o += 64) {
+                    touched |= w.get(ValueLayout.JAVA_BYTE, ahead + o);
+                }
+            }
+            for (int i = 0; i < ROUND; i++) {
+                long p = start + (long) i * BLOCK_BYTES;
+                int xo = (b + i) * 32;
+                IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                        .convertShape(VectorOperators.B2I, I512, 0);
+                FloatVector low = packed.selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats();
+                FloatVector high = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(Lanes.Q4_0_VALUES)
+                        .reinterpretAsFloats();
+                FloatVector products = high.fma(FloatVector.fromArray(F512, xf, xo + 16),
+                        low.mul(FloatVector.fromArray(F512, xf, xo)));
+                float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b + i];
+                acc = products.fma(FloatVector.broadcast(F512, d), acc);
+            }
+        }
+        for (; b < blocks; b++) {
+            long p = row + (long) b * BLOCK_BYTES;
+            IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                    .convertShape(VectorOperators.B2I, I512, 0);
+            FloatVector low = packed.selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats();
+            FloatVector high = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(Lanes.Q4_0_VALUES)
+                    .reinterpretAsFloats();
+            FloatVector products = high.fma(FloatVector.fromArray(F512, xf, b * 32 + 16),
+                    low.mul(FloatVector.fromArray(F512, xf, b * 32)));
+            float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];
+            acc = products.fma(FloatVector.broadcast(F512, d), acc);
+        }
+        scratch.sink |= touched;
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** The first {@code rounds · 16} blocks of the row. */

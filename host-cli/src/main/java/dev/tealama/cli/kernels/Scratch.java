@@ -15,6 +15,12 @@ final class Scratch {
     /** Eight float lanes, read back in order (K-quants' final sum). */
     final float[] lanes = new float[8];
 
+    /** {@link TokenLanes}: the byte offsets of the 4 rows, their decoded block, its scales, the 4 × 16 results. */
+    final long[] laneRows = new long[TokenLanes.ROWS];
+    final float[] laneWeights = new float[TokenLanes.ROWS * 32];
+    final float[] laneScales = new float[TokenLanes.ROWS];
+    final float[] laneResult = new float[TokenLanes.ROWS * TokenLanes.TOKENS];
+
     private Attention attention;
 
     /** Buffers for one attention head of {@code headDim} elements over {@code positions} positions. */

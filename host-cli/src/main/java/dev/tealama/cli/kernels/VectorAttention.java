@@ -30,16 +30,22 @@ final class VectorAttention {
     private VectorAttention() {
     }
 
+    /** {@code dst[0 .. n) = src[0 .. n)} as floats: a layer's F16 cache up to the last position attended. */
+    static void widen(short[] src, float[] dst, int n) {
+        VectorMath.widenHalves(src, 0, dst, n);
+    }
+
     /** Whether {@link #head} handles heads of this size (whole vectors of 8). */
     static boolean supports(Attention shape) {
         return shape.headDim() % 8 == 0;
     }
 
     /**
-     * Query head {@code h} of {@code q} over positions {@code [0, pos]}: {@code out[h·headDim ..]}, from the F16 keys
-     * and values of one layer.
+     * Query head {@code h} of {@code q} over positions {@code [0, pos]}: {@code out[h·headDim ..]}, from one layer's
+     * F16 keys and values widened to floats ({@link #widen}: exact, and done once per layer rather than once per
+     * head and token).
      */
-    static void head(Attention shape, float[] q, int h, short[] keys, short[] values, int pos, float[] out,
+    static void head(Attention shape, float[] q, int h, float[] keys, float[] values, int pos, float[] out,
                      Scratch scratch) {
         int n = shape.headDim();
         int qOffset = h * n;
@@ -48,7 +54,6 @@ final class VectorAttention {
         int positions = pos + 1;
         Scratch.Attention s = scratch.attention(n, positions);
         float[] query = s.query;
-        float[] row = s.row;
         float[] acc = s.accumulator;
         float[] scores = s.scores;
         float[] arguments = s.arguments;
@@ -59,11 +64,12 @@ final class VectorAttention {
         VectorMath.roundToHalf(query, n);
         float scale = shape.scale();
         for (int p = 0; p < positions; p++) {
-            VectorMath.widenHalves(keys, p * kvDim + kvOffset, row, n);
+            int k = p * kvDim + kvOffset;
             DoubleVector low = DoubleVector.zero(D256);
             DoubleVector high = DoubleVector.zero(D256);
             for (int i = 0; i < n; i += 8) {
-                FloatVector products = FloatVector.fromArray(F256, row, i).mul(FloatVector.fromArray(F256, query, i));
+                FloatVector products = FloatVector.fromArray(F256, keys, k + i)
+                        .mul(FloatVector.fromArray(F256, query, i));
                 low = low.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 0));
                 high = high.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 1));
             }
@@ -101,12 +107,12 @@ final class VectorAttention {
             } else {
                 vs = exps[p];
             }
-            VectorMath.widenHalves(values, p * kvDim + kvOffset, row, n);
+            int v0 = p * kvDim + kvOffset;
             double weight = vs;
             int i = 0;
             for (; i < fused; i += 8) {
                 // (float) ((double) v * vs + acc), as Attention.fma: the product is exact in double
-                FloatVector v = FloatVector.fromArray(F256, row, i);
+                FloatVector v = FloatVector.fromArray(F256, values, v0 + i);
                 FloatVector a = FloatVector.fromArray(F256, acc, i);
                 DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, D256, 0)).mul(weight)
                         .add((DoubleVector) a.convertShape(VectorOperators.F2D, D256, 0));
@@ -117,7 +123,8 @@ final class VectorAttention {
                         .intoArray(acc, i);
             }
             for (; i < n; i += 8) {
-                FloatVector.fromArray(F256, acc, i).add(FloatVector.fromArray(F256, row, i).mul(vs)).intoArray(acc, i);
+                FloatVector.fromArray(F256, acc, i).add(FloatVector.fromArray(F256, values, v0 + i).mul(vs))
+                        .intoArray(acc, i);
             }
             VectorMath.roundToHalf(acc, n);
             sum = sum * ms + vs;

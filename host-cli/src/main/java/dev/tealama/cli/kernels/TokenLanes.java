@@ -1,0 +1,181 @@
+package dev.tealama.cli.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.tealama.cli.kernels.Lanes.B128;
+import static dev.tealama.cli.kernels.Lanes.F512;
+import static dev.tealama.cli.kernels.Lanes.I512;
+import static dev.tealama.cli.kernels.Lanes.LE;
+import static dev.tealama.cli.kernels.Lanes.SHORT_LE;
+
+/**
+ * Prompt batches of Q8_0 and Q4_0 weights on AVX-512 machines: 4 rows × 16 tokens at a time, one token per float lane.
+ *
+ * <p>The activations of 16 tokens are laid out element by element ({@link Activations#laneQuants}): the 16 tokens'
+ * quants of element {@code j} (as floats) fill one 512-bit vector. A weight block of 4 rows is decoded once into 128
+ * floats; then each weight element is broadcast and multiplied into the vector of its element, 32 fused
+ * multiply-adds per row and block, with no horizontal sums at all: lane {@code t} accumulates token {@code t}'s
+ * block sum. One activation vector serves 4 rows, so the loop does about one load per multiply-add.
+ *
+ * <p>Bit-exact with core's scalar kernels: the products of int8 values and the sums of 32 of them are integers
+ * below 2^24, exact in float whatever the order, so each lane ends a block with the scalar kernel's exact
+ * {@code sumi}; it is then scaled and added to the token's total with the scalar kernel's float operations in the
+ * scalar kernel's block order ({@code sum += sumi · (d_w · d_x)} for Q8_0, {@code sum += sumi · d_w · d_x} for
+ * Q4_0).
+ */
+final class TokenLanes {
+    /** Tokens per group: the lanes of a 512-bit float vector. */
+    static final int TOKENS = 16;
+    /** Rows multiplied together, sharing each activation load. */
+    static final int ROWS = 4;
+    /**
+     * Weight bytes of a tile: every group of tokens is multiplied by one tile before the next. A group's activations
+     * are 64 bytes per element (up to 900 KB for an 8B model's FFN), read once per 4 rows, so they must stay in the
+     * L2 cache while the tile's rows go by; the tile, read once per group, is large enough that the groups'
+     * activations are read from farther away only once per tile. 512 KB of weights plus one group fit a 2 MB L2.
+     */
+    static final int TILE_BYTES = 512 * 1024;
+
+    private TokenLanes() {
+    }
+
+    /**
+     * {@code out[t][r]} for the whole groups of 16 tokens ({@link Activations#laneGroups}) and rows
+     * {@code [rowFrom, rowTo)}; rows go in tiles that stay in cache while every group is multiplied by them.
+     */
+    static void multiply(boolean q4, MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,
+                         float[][] out, Scratch scratch) {
+        int blocks = cols / 32;
+        int tile = Math.max(ROWS, (TILE_BYTES / rowBytes) & ~(ROWS - 1));
+        long[] rows = scratch.laneRows;
+        float[] result = scratch.laneResult;
+        for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {
+            int r1 = Math.min(rowTo, r0 + tile);
+            for (int g = 0; g < x.laneGroups(); g++) {
+                float[] xq = x.laneQuants(g);
+                float[] xd = x.laneScales(g);
+                for (int r = r0; r < r1; r += ROWS) {
+                    for (int k = 0; k < ROWS; k++) {
+                        rows[k] = (long) Math.min(r + k, r1 - 1) * rowBytes; // a short last quad repeats its last row
+                    }
+                    if (q4) {
+                        q4_0(w, rows, blocks, xq, xd, scratch.laneWeights, scratch.laneScales, result);
+                    } else {
+                        q8_0(w, rows, blocks, xq, xd, scratch.laneWeights, scratch.laneScales, result);
+                    }
+                    for (int k = 0; k < ROWS && r + k < r1; k++) {
+                        for (int t = 0; t < TOKENS; t++) {
+                            out[g * TOKENS + t][r + k] = result[k * TOKENS + t];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Four Q8_0 rows (at byte offsets {@code rows}) times one group: {@code result[16k + t]} for row k, token t. */
+    private static void q8_0(MemorySegment w, long[] rows, int blocks, float[] xq, float[] xd, float[] wf, float[] dw,
+                             float[] result) {
+        FloatVector acc0 = FloatVector.zero(F512);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            for (int k = 0; k < ROWS; k++) {
+                long p = rows[k] + b * 34L;
+                ((FloatVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                        .convertShape(VectorOperators.B2F, F512, 0)).intoArray(wf, k * 32);
+                ((FloatVector) ByteVector.fromMemorySegment(B128, w, p + 18, LE)
+                        .convertShape(VectorOperators.B2F, F512, 0)).intoArray(wf, k * 32 + 16);
+                dw[k] = Float.float16ToFloat(w.get(SHORT_LE, p));
+            }
+            FloatVector xs = FloatVector.fromArray(F512, xd, b * TOKENS);
+            FloatVector s0 = FloatVector.zero(F512);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            FloatVector u0 = s0;
+            FloatVector u1 = s0;
+            FloatVector u2 = s0;
+            FloatVector u3 = s0;
+            int xo = b * 32 * TOKENS;
+            for (int j = 0; j < 32; j += 2) {
+                FloatVector x0 = FloatVector.fromArray(F512, xq, xo + j * TOKENS);
+                FloatVector x1 = FloatVector.fromArray(F512, xq, xo + j * TOKENS + TOKENS);
+                s0 = x0.fma(FloatVector.broadcast(F512, wf[j]), s0);
+                u0 = x1.fma(FloatVector.broadcast(F512, wf[j + 1]), u0);
+                s1 = x0.fma(FloatVector.broadcast(F512, wf[32 + j]), s1);
+                u1 = x1.fma(FloatVector.broadcast(F512, wf[33 + j]), u1);
+                s2 = x0.fma(FloatVector.broadcast(F512, wf[64 + j]), s2);
+                u2 = x1.fma(FloatVector.broadcast(F512, wf[65 + j]), u2);
+                s3 = x0.fma(FloatVector.broadcast(F512, wf[96 + j]), s3);
+                u3 = x1.fma(FloatVector.broadcast(F512, wf[97 + j]), u3);
+            }
+            // scalar: sum += sumi * (d_w * d_x)
+            acc0 = acc0.add(s0.add(u0).mul(xs.mul(dw[0])));
+            acc1 = acc1.add(s1.add(u1).mul(xs.mul(dw[1])));
+            acc2 = acc2.add(s2.add(u2).mul(xs.mul(dw[2])));
+            acc3 = acc3.add(s3.add(u3).mul(xs.mul(dw[3])));
+        }
+        acc0.intoArray(result, 0);
+        acc1.intoArray(result, TOKENS);
+        acc2.intoArray(result, 2 * TOKENS);
+        acc3.intoArray(result, 3 * TOKENS);
+    }
+
+    /** Four Q4_0 rows times one group, as {@link #q8_0}; the nibbles minus 8 are decoded to floats first. */
+    private static void q4_0(MemorySegment w, long[] rows, int blocks, float[] xq, float[] xd, float[] wf, float[] dw,
+                             float[] result) {
+        FloatVector acc0 = FloatVector.zero(F512);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            for (int k = 0; k < ROWS; k++) {
+                long p = rows[k] + b * 18L;
+                IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                        .convertShape(VectorOperators.B2I, I512, 0);
+                packed.selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats().intoArray(wf, k * 32);
+                packed.lanewise(VectorOperators.ASHR, 4).selectFrom(Lanes.Q4_0_VALUES).reinterpretAsFloats()
+                        .intoArray(wf, k * 32 + 16);
+                dw[k] = Float.float16ToFloat(w.get(SHORT_LE, p));
+            }
+            FloatVector xs = FloatVector.fromArray(F512, xd, b * TOKENS);
+            FloatVector s0 = FloatVector.zero(F512);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            FloatVector u0 = s0;
+            FloatVector u1 = s0;
+            FloatVector u2 = s0;
+            FloatVector u3 = s0;
+            int xo = b * 32 * TOKENS;
+            for (int j = 0; j < 32; j += 2) {
+                FloatVector x0 = FloatVector.fromArray(F512, xq, xo + j * TOKENS);
+                FloatVector x1 = FloatVector.fromArray(F512, xq, xo + j * TOKENS + TOKENS);
+                s0 = x0.fma(FloatVector.broadcast(F512, wf[j]), s0);
+                u0 = x1.fma(FloatVector.broadcast(F512, wf[j + 1]), u0);
+                s1 = x0.fma(FloatVector.broadcast(F512, wf[32 + j]), s1);
+                u1 = x1.fma(FloatVector.broadcast(F512, wf[33 + j]), u1);
+                s2 = x0.fma(FloatVector.broadcast(F512, wf[64 + j]), s2);
+                u2 = x1.fma(FloatVector.broadcast(F512, wf[65 + j]), u2);
+                s3 = x0.fma(FloatVector.broadcast(F512, wf[96 + j]), s3);
+                u3 = x1.fma(FloatVector.broadcast(F512, wf[97 + j]), u3);
+            }
+            // scalar: sum += sumi * d_w * d_x, left to right
+            acc0 = acc0.add(s0.add(u0).mul(dw[0]).mul(xs));
+            acc1 = acc1.add(s1.add(u1).mul(dw[1]).mul(xs));
+            acc2 = acc2.add(s2.add(u2).mul(dw[2]).mul(xs));
+            acc3 = acc3.add(s3.add(u3).mul(dw[3]).mul(xs));
+        }
+        acc0.intoArray(result, 0);
+        acc1.intoArray(result, TOKENS);
+        acc2.intoArray(result, 2 * TOKENS);
+        acc3.intoArray(result, 3 * TOKENS);
+    }
+}
