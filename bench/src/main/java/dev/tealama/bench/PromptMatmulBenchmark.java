@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A prompt batch's matmul: one 2048 × 2048 matrix (a Llama-3.2-1B attention projection) times 64 tokens on one
- * thread, vector kernels (Q8_0 and Q4_0 multiply each weight block by 8 tokens at once) against core's scalar
- * kernels (which read each row once for all tokens).
+ * thread, vector kernels (on AVX-512, Q8_0 and Q4_0 multiply each decoded weight block by two groups of 16 tokens
+ * at once, {@code TokenLanes}; compare with one group at a time by adding {@code -Dtealama.pairs=false} to
+ * {@code -jvmArgsAppend}, together with the annotation's two flags, which it replaces) against core's scalar kernels
+ * (which read each row once for all tokens).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

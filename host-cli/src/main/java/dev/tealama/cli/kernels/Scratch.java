@@ -15,11 +15,14 @@ final class Scratch {
     /** Eight float lanes, read back in order (K-quants' final sum). */
     final float[] lanes = new float[8];
 
-    /** {@link TokenLanes}: the byte offsets of the 4 rows, their decoded block, its scales, the 4 × 16 results. */
+    /**
+     * {@link TokenLanes}: the byte offsets of the 4 rows, their decoded block, its scales, the 4 × 16 results (twice
+     * that for a pair of token groups).
+     */
     final long[] laneRows = new long[TokenLanes.ROWS];
     final float[] laneWeights = new float[TokenLanes.ROWS * 32];
     final float[] laneScales = new float[TokenLanes.ROWS];
-    final float[] laneResult = new float[TokenLanes.ROWS * TokenLanes.TOKENS];
+    final float[] laneResult = new float[2 * TokenLanes.ROWS * TokenLanes.TOKENS];
 
     private Attention attention;
 

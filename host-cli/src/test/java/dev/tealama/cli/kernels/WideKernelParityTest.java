@@ -59,9 +59,9 @@ class WideKernelParityTest {
     }
 
     /**
-     * {@link TokenLanes} over two row tiles (the second ending in a short quad of rows) and two groups of 16 tokens
-     * (one holding a token of -128 quants), then 7 tokens left over: the grouped tokens get the scalar kernels'
-     * bits, the others are within the one-token tolerance.
+     * {@link TokenLanes} over two row tiles (the second ending in a short quad of rows) and three groups of 16 tokens
+     * (a pair, one of them holding a token of -128 quants, then one alone), then 7 tokens left over: the grouped
+     * tokens get the scalar kernels' bits, the others are within the one-token tolerance.
      */
     @Test
     void tokenLanesAcrossTilesAndGroups() {
@@ -70,7 +70,7 @@ class WideKernelParityTest {
             int cols = 32 * 64;
             int rowBytes = (int) type.bytesFor(cols);
             int rows = TokenLanes.TILE_BYTES / rowBytes + 7;
-            int count = 2 * TokenLanes.TOKENS + 7;
+            int count = 3 * TokenLanes.TOKENS + 7; // a pair of groups (see TokenLanes#PAIRS), then one group
             QuantizedVector[] x = new QuantizedVector[count];
             for (int t = 0; t < count; t++) {
                 x[t] = KernelFixtures.activations(type, cols, random);
@@ -90,7 +90,7 @@ class WideKernelParityTest {
                 for (int r = 0; r < rows; r++) {
                     float scalar = WeightFormat.of(type).dot(w, r * rowBytes, x[t], 0, cols);
                     String what = type + " row " + r + " token " + t + ": scalar " + scalar + ", vector " + out[t][r];
-                    if (Lanes.WIDE && t < 2 * TokenLanes.TOKENS) {
+                    if (Lanes.WIDE && t < 3 * TokenLanes.TOKENS) {
                         assertEquals(Float.floatToRawIntBits(scalar), Float.floatToRawIntBits(out[t][r]), what);
                     } else {
                         double tolerance = KernelFixtures.tolerance(cols / 32,
