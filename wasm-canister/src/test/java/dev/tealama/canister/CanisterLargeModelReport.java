@@ -96,10 +96,7 @@ class CanisterLargeModelReport {
                 .set("max_tokens", (long) tokens).set("context_size", 256L);
         long t0 = System.nanoTime();
         TestCanister.Generation g = canister.generate(TestCanister.USER, prompt, options);
-        long instructions = 0;
-        for (RecordValue step : g.steps()) {
-            instructions += (Long) ((RecordValue) step.get("counters")).get("instructions");
-        }
+        long instructions = g.instructions();
         RecordValue counters = (RecordValue) g.last().get("counters");
         System.out.println(prompt.length() + " chars, " + tokens + " tokens: " + g.steps().size() + " step(s), "
                 + instructions + " instructions, " + counters.get("prompt_tokens") + " prompt tokens, "

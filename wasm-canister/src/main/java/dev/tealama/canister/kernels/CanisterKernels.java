@@ -92,7 +92,7 @@ public final class CanisterKernels implements Kernels {
     }
 
     /**
-     * A repacked matrix: its groups of four rows in the packed kernels, eight tokens at a time, then four, then one
+     * A repacked matrix: its groups of four rows in the packed kernels, sixteen tokens at a time, then eight, four, one
      * (each group of weights decoded once per call), the rows left over in the scalar kernels.
      */
     private void matmulPacked(Matrix w, QuantizedVector[] x, int count, float[][] out) {
@@ -100,13 +100,35 @@ public final class CanisterKernels implements Kernels {
         int groups = w.rows() / 4;
         int blocks = w.cols() / 32;
         boolean q8 = w.format().type() == GgmlType.Q8_0;
-        int scratchWords = 17 * 8 * blocks; // 68 bytes per block and token
+        int scratchWords = 17 * 16 * blocks; // 68 bytes per block and token, up to 16 tokens
         if (scratch.length < scratchWords) {
             scratch = new float[scratchWords]; // before taking any address: an allocation may move arrays
         }
         int first = (int) arena.address(w.offset());
         int s = (int) LinearMemory.addressOf(scratch, 0);
         int t = 0;
+        for (; t + 16 <= count; t += 16) {
+            SimdKernels.actPrep16(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
+                    quants(x[t + 4]), quants(x[t + 5]), quants(x[t + 6]), quants(x[t + 7]), quants(x[t + 8]),
+                    quants(x[t + 9]), quants(x[t + 10]), quants(x[t + 11]), quants(x[t + 12]), quants(x[t + 13]),
+                    quants(x[t + 14]), quants(x[t + 15]), scales(x[t]), scales(x[t + 1]), scales(x[t + 2]),
+                    scales(x[t + 3]), scales(x[t + 4]), scales(x[t + 5]), scales(x[t + 6]), scales(x[t + 7]),
+                    scales(x[t + 8]), scales(x[t + 9]), scales(x[t + 10]), scales(x[t + 11]), scales(x[t + 12]),
+                    scales(x[t + 13]), scales(x[t + 14]), scales(x[t + 15]), s);
+            if (q8) {
+                SimdKernels.q8_0Packed16(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
+                        result(out[t + 6]), result(out[t + 7]), result(out[t + 8]), result(out[t + 9]),
+                        result(out[t + 10]), result(out[t + 11]), result(out[t + 12]), result(out[t + 13]),
+                        result(out[t + 14]), result(out[t + 15]));
+            } else {
+                SimdKernels.q4_0Packed16(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
+                        result(out[t + 6]), result(out[t + 7]), result(out[t + 8]), result(out[t + 9]),
+                        result(out[t + 10]), result(out[t + 11]), result(out[t + 12]), result(out[t + 13]),
+                        result(out[t + 14]), result(out[t + 15]));
+            }
+        }
         for (; t + 8 <= count; t += 8) {
             SimdKernels.actPrep8(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
                     quants(x[t + 4]), quants(x[t + 5]), quants(x[t + 6]), quants(x[t + 7]), scales(x[t]),
