@@ -458,7 +458,7 @@ def main():
     for fmt in ("q8_0", "q4_0"):
         for tokens in (1, 4, 8, 16):
             parts.append(packed_kernel(fmt, tokens))
-    #ATTN parts.append(attention_kernels())
+    parts.append(attention_kernels())
     parts.append(")\n")
     print("\n".join(parts), end="")
 
