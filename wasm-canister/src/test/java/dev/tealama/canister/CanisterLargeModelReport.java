@@ -65,8 +65,12 @@ class CanisterLargeModelReport {
         }
         model = null;
         List<RecordValue> loads = canister.load();
+        long loadInstructions = 0;
+        for (RecordValue p : loads) {
+            loadInstructions += (Long) p.get("instructions");
+        }
         System.out.println(file + ": uploaded and loaded in " + (System.nanoTime() - t0) / 1_000_000_000 + " s, "
-                + loads.size() + " load calls");
+                + loads.size() + " load calls, " + loadInstructions + " load instructions");
         String shortPrompt = "Once upon a time";
         String longPrompt = "Once upon a time, there was a little girl who loved to play outside in the park.";
         RecordValue a = run(canister, shortPrompt, 1);
@@ -76,6 +80,7 @@ class CanisterLargeModelReport {
         long promptTokens = (Long) b.get("prompt_tokens") - (Long) a.get("prompt_tokens");
         long perPrompt = ((Long) b.get("instructions") - (Long) a.get("instructions")) / promptTokens;
         long perToken = ((Long) c.get("instructions") - (Long) a.get("instructions")) / generated;
+        System.out.println(file + ": the largest message took " + canister.maxInstructions + " instructions");
         assertTrue(canister.maxInstructions < LIMIT);
         return String.format("| %s | %,d | %,d | %.3f | %,d | %,d | %.3f | %.1f |", file, layerWeights, perPrompt,
                 (double) perPrompt / layerWeights, layerWeights + outputWeights, perToken,
