@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * Wasm memory: the Q4_0 file (0.7 GB) fits above the default 1 GiB heap; the Q8_0 file (1.3 GB) needs a module built
  * with a smaller heap ({@code -Dcanister.heap.mb=640}), given with {@code -Dtealama.report.wasm=FILE}.
  * Run: {@code mvn -pl wasm-canister -am test -Dtest=CanisterLargeModelReport -Dtealama.excludedGroups=
- * -Dsurefire.failIfNoSpecifiedTests=false [-Dtealama.report.models=llama3.2-1b-shape-Q8_0.gguf]}.
+ * -Dsurefire.failIfNoSpecifiedTests=false [-Dtealama.report.models=llama3.2-1b-shape-Q8_0.gguf]} (names are looked up
+ * by {@code GeneratedModels}: {@code -Dtealama.models.cache=DIR} points it at ready-made copies; an absolute path is
+ * read as it is, e.g. a one-layer model of the same shapes for per-layer figures).
  */
 @Tag("extended")
 class CanisterLargeModelReport {
@@ -42,7 +44,8 @@ class CanisterLargeModelReport {
     }
 
     private static String measure(String file, String wasm) throws IOException {
-        Path path = GeneratedModels.get(file);
+        // a generated model's name (verified against the references' SHA-256), or any file by its absolute path
+        Path path = file.startsWith("/") ? Path.of(file) : GeneratedModels.get(file);
         byte[] model = Files.readAllBytes(path);
         long layerWeights = 0;
         long outputWeights;
