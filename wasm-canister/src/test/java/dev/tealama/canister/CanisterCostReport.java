@@ -85,10 +85,7 @@ class CanisterCostReport {
         RecordValue options = TestCanister.options().set("template", "plain").set("temperature", 0f)
                 .set("max_tokens", (long) tokens);
         TestCanister.Generation g = canister.generate(TestCanister.USER, prompt, options);
-        long instructions = 0;
-        for (RecordValue step : g.steps()) {
-            instructions += (Long) ((RecordValue) step.get("counters")).get("instructions");
-        }
+        long instructions = g.instructions();
         RecordValue counters = (RecordValue) g.last().get("counters");
         System.out.println(prompt.length() + " chars, " + tokens + " tokens: " + g.steps().size() + " step(s), "
                 + instructions + " instructions, " + counters.get("work_units") + " work units");

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * Wasm memory: the Q4_0 file (0.7 GB) fits above the default 1 GiB heap; the Q8_0 file (1.3 GB) needs a module built
  * with a smaller heap ({@code -Dcanister.heap.mb=640}), given with {@code -Dtealama.report.wasm=FILE}.
  * Run: {@code mvn -pl wasm-canister -am test -Dtest=CanisterLargeModelReport -Dtealama.excludedGroups=
- * -Dsurefire.failIfNoSpecifiedTests=false [-Dtealama.report.models=llama3.2-1b-shape-Q8_0.gguf]}.
+ * -Dsurefire.failIfNoSpecifiedTests=false [-Dtealama.report.models=llama3.2-1b-shape-Q8_0.gguf]} (names are looked up
+ * by {@code GeneratedModels}: {@code -Dtealama.models.cache=DIR} points it at ready-made copies; an absolute path is
+ * read as it is, e.g. a one-layer model of the same shapes for per-layer figures).
  */
 @Tag("extended")
 class CanisterLargeModelReport {
@@ -42,7 +44,8 @@ class CanisterLargeModelReport {
     }
 
     private static String measure(String file, String wasm) throws IOException {
-        Path path = GeneratedModels.get(file);
+        // a generated model's name (verified against the references' SHA-256), or any file by its absolute path
+        Path path = file.startsWith("/") ? Path.of(file) : GeneratedModels.get(file);
         byte[] model = Files.readAllBytes(path);
         long layerWeights = 0;
         long outputWeights;
@@ -65,8 +68,12 @@ class CanisterLargeModelReport {
         }
         model = null;
         List<RecordValue> loads = canister.load();
+        long loadInstructions = 0;
+        for (RecordValue p : loads) {
+            loadInstructions += (Long) p.get("instructions");
+        }
         System.out.println(file + ": uploaded and loaded in " + (System.nanoTime() - t0) / 1_000_000_000 + " s, "
-                + loads.size() + " load calls");
+                + loads.size() + " load calls, " + loadInstructions + " load instructions");
         String shortPrompt = "Once upon a time";
         String longPrompt = "Once upon a time, there was a little girl who loved to play outside in the park.";
         RecordValue a = run(canister, shortPrompt, 1);
@@ -76,6 +83,7 @@ class CanisterLargeModelReport {
         long promptTokens = (Long) b.get("prompt_tokens") - (Long) a.get("prompt_tokens");
         long perPrompt = ((Long) b.get("instructions") - (Long) a.get("instructions")) / promptTokens;
         long perToken = ((Long) c.get("instructions") - (Long) a.get("instructions")) / generated;
+        System.out.println(file + ": the largest message took " + canister.maxInstructions + " instructions");
         assertTrue(canister.maxInstructions < LIMIT);
         return String.format("| %s | %,d | %,d | %.3f | %,d | %,d | %.3f | %.1f |", file, layerWeights, perPrompt,
                 (double) perPrompt / layerWeights, layerWeights + outputWeights, perToken,
@@ -96,10 +104,7 @@ class CanisterLargeModelReport {
                 .set("max_tokens", (long) tokens).set("context_size", 256L);
         long t0 = System.nanoTime();
         TestCanister.Generation g = canister.generate(TestCanister.USER, prompt, options);
-        long instructions = 0;
-        for (RecordValue step : g.steps()) {
-            instructions += (Long) ((RecordValue) step.get("counters")).get("instructions");
-        }
+        long instructions = g.instructions();
         RecordValue counters = (RecordValue) g.last().get("counters");
         System.out.println(prompt.length() + " chars, " + tokens + " tokens: " + g.steps().size() + " step(s), "
                 + instructions + " instructions, " + counters.get("prompt_tokens") + " prompt tokens, "

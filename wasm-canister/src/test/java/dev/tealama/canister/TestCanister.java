@@ -185,6 +185,15 @@ final class TestCanister {
         RecordValue last() {
             return steps.get(steps.size() - 1);
         }
+
+        /** The Wasm instructions of all its steps (each step's counters report that step's own). */
+        long instructions() {
+            long sum = 0;
+            for (RecordValue step : steps) {
+                sum += (Long) ((RecordValue) step.get("counters")).get("instructions");
+            }
+            return sum;
+        }
     }
 
     Generation generate(Principal caller, String prompt, RecordValue options) {

@@ -2,7 +2,10 @@ package dev.tealama.canister.kernels;
 
 import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.WeightArena;
+import dev.tealama.math.DetMath;
+import dev.tealama.model.Attention;
 import dev.tealama.model.Kernels;
+import dev.tealama.model.KvCache;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.ActivationType;
@@ -21,6 +24,7 @@ public final class CanisterKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
     private final long[] packedOffsets;
     private float[] scratch = new float[0]; // the packed kernels' activations (act_prep), 4-byte units
+    private float[] head = new float[0]; // attention: one head's query rounded to F16, then its accumulator
 
     /** Kernels for a model none of whose matrices is repacked. */
     public CanisterKernels() {
@@ -92,7 +96,7 @@ public final class CanisterKernels implements Kernels {
     }
 
     /**
-     * A repacked matrix: its groups of four rows in the packed kernels, eight tokens at a time, then four, then one
+     * A repacked matrix: its groups of four rows in the packed kernels, sixteen tokens at a time, then eight, four, one
      * (each group of weights decoded once per call), the rows left over in the scalar kernels.
      */
     private void matmulPacked(Matrix w, QuantizedVector[] x, int count, float[][] out) {
@@ -100,13 +104,35 @@ public final class CanisterKernels implements Kernels {
         int groups = w.rows() / 4;
         int blocks = w.cols() / 32;
         boolean q8 = w.format().type() == GgmlType.Q8_0;
-        int scratchWords = 17 * 8 * blocks; // 68 bytes per block and token
+        int scratchWords = 17 * 16 * blocks; // 68 bytes per block and token, up to 16 tokens
         if (scratch.length < scratchWords) {
             scratch = new float[scratchWords]; // before taking any address: an allocation may move arrays
         }
         int first = (int) arena.address(w.offset());
         int s = (int) LinearMemory.addressOf(scratch, 0);
         int t = 0;
+        for (; t + 16 <= count; t += 16) {
+            SimdKernels.actPrep16(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
+                    quants(x[t + 4]), quants(x[t + 5]), quants(x[t + 6]), quants(x[t + 7]), quants(x[t + 8]),
+                    quants(x[t + 9]), quants(x[t + 10]), quants(x[t + 11]), quants(x[t + 12]), quants(x[t + 13]),
+                    quants(x[t + 14]), quants(x[t + 15]), scales(x[t]), scales(x[t + 1]), scales(x[t + 2]),
+                    scales(x[t + 3]), scales(x[t + 4]), scales(x[t + 5]), scales(x[t + 6]), scales(x[t + 7]),
+                    scales(x[t + 8]), scales(x[t + 9]), scales(x[t + 10]), scales(x[t + 11]), scales(x[t + 12]),
+                    scales(x[t + 13]), scales(x[t + 14]), scales(x[t + 15]), s);
+            if (q8) {
+                SimdKernels.q8_0Packed16(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
+                        result(out[t + 6]), result(out[t + 7]), result(out[t + 8]), result(out[t + 9]),
+                        result(out[t + 10]), result(out[t + 11]), result(out[t + 12]), result(out[t + 13]),
+                        result(out[t + 14]), result(out[t + 15]));
+            } else {
+                SimdKernels.q4_0Packed16(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
+                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
+                        result(out[t + 6]), result(out[t + 7]), result(out[t + 8]), result(out[t + 9]),
+                        result(out[t + 10]), result(out[t + 11]), result(out[t + 12]), result(out[t + 13]),
+                        result(out[t + 14]), result(out[t + 15]));
+            }
+        }
         for (; t + 8 <= count; t += 8) {
             SimdKernels.actPrep8(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
                     quants(x[t + 4]), quants(x[t + 5]), quants(x[t + 6]), quants(x[t + 7]), scales(x[t]),
@@ -143,6 +169,67 @@ public final class CanisterKernels implements Kernels {
         }
         if (4 * groups < w.rows()) {
             scalar.matmul(w, x, count, out, 4 * groups, w.rows());
+        }
+    }
+
+    /**
+     * Attention over an F16 cache: core's {@link Attention#attend} (llama.cpp's flash attention, one query row at a
+     * time) with its per-element work in Wasm SIMD ({@link SimdKernels#f16Dot}, {@code f16Scale}, {@code f16Mad}):
+     * the same roundings to F16, the same score sums in the same order, the same {@link DetMath#expf}, so the same
+     * bits. The online softmax (running maximum and sum) stays here, one position at a time, as in core. An F32
+     * cache, or heads whose size is not a multiple of 4, take core's code.
+     */
+    @Override
+    public void attention(Attention attention, float[][] q, int count, KvCache cache, int layer, int startPos,
+                          float[][] out) {
+        int n = attention.headDim();
+        if (!cache.isF16() || n % 4 != 0) {
+            Kernels.super.attention(attention, q, count, cache, layer, startPos, out);
+            return;
+        }
+        if (head.length < 2 * n) {
+            head = new float[2 * n]; // before taking any address: an allocation may move arrays
+        }
+        int heads = attention.heads();
+        int group = attention.groupSize();
+        int kvDim = attention.kvDim();
+        float scale = attention.scale();
+        int fused = n & ~63; // as core's Attention: ggml's AVX-512 step fuses the multiply-add below n & ~63
+        int query = (int) LinearMemory.addressOf(head, 0);
+        int acc = (int) LinearMemory.addressOf(head, n);
+        int keys = (int) LinearMemory.addressOf(cache.keys16(layer), 0);
+        int values = (int) LinearMemory.addressOf(cache.values16(layer), 0);
+        for (int t = 0; t < count; t++) {
+            int pos = startPos + t;
+            float[] o = out[t];
+            for (int h = 0; h < heads; h++) {
+                int kvOffset = (h / group) * n;
+                SimdKernels.f16Round((int) LinearMemory.addressOf(q[t], h * n), query, n);
+                Arrays.fill(head, n, 2 * n, 0f);
+                float sum = 0.0f;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p <= pos; p++) {
+                    int base = 2 * (p * kvDim + kvOffset); // bytes: the cache holds F16
+                    float s = (float) SimdKernels.f16Dot(keys + base, query, n) * scale;
+                    float ms = 1.0f;
+                    float vs = 1.0f;
+                    if (s > max) {
+                        float oldMax = max;
+                        max = s;
+                        ms = DetMath.expf(oldMax - max);
+                        SimdKernels.f16Scale(acc, ms, n);
+                    } else {
+                        vs = DetMath.expf(s - max);
+                    }
+                    SimdKernels.f16Mad(values + base, vs, acc, fused, n);
+                    sum = sum * ms + vs;
+                }
+                float inverse = sum == 0.0f ? 0.0f : 1.0f / sum;
+                int o0 = h * n;
+                for (int i = 0; i < n; i++) {
+                    o[o0 + i] = head[n + i] * inverse;
+                }
+            }
         }
     }
 

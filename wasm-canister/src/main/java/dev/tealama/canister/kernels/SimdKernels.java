@@ -4,7 +4,7 @@ import org.teavm.interop.Import;
 
 /**
  * The hand-written Wasm SIMD kernels of {@code src/main/wat/simd-kernels.wat} (module {@code kernels}, merged into the
- * canister at build time): groups of four weight rows times one or four tokens' Q8_0 activations, one f32 lane per
+ * canister at build time): groups of four weight rows times 1, 4, 8 or 16 tokens' Q8_0 activations, one f32 lane per
  * row, with the float arithmetic of core's scalar dot products in the same order (see the .wat file). Every
  * argument is a Wasm memory address or a count; the caller guarantees the ranges are valid (a wrong address reads
  * other memory or traps: it cannot be checked here).
@@ -32,7 +32,7 @@ final class SimdKernels {
     static native void q4_0Rows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
                                    int xd0, int xd1, int xd2, int xd3, int out0, int out1, int out2, int out3);
 
-    // Matrices in kernels.PackedLayout: act_prep_tT arranges T tokens' activations (quants xqT, scales xdT,
+    // Matrices in kernels.PackedLayout (T = 1, 4, 8, 16): act_prep_tT arranges T tokens' activations (quants xqT, scales xdT,
     // blocks 32-element blocks) in a scratch area (dst: 68 * T bytes a block), then the packed kernel multiplies
     // groups of four rows (w: the first group's first byte; the groups follow each other) by them (x: that area).
 
@@ -47,6 +47,13 @@ final class SimdKernels {
     static native void actPrep8(int blocks, int xq0, int xq1, int xq2, int xq3, int xq4, int xq5, int xq6, int xq7,
                                 int xd0, int xd1, int xd2, int xd3, int xd4, int xd5, int xd6, int xd7, int dst);
 
+    @Import(module = "kernels", name = "act_prep_t16")
+    static native void actPrep16(int blocks, int xq0, int xq1, int xq2, int xq3, int xq4, int xq5, int xq6, int xq7,
+                                 int xq8, int xq9, int xq10, int xq11, int xq12, int xq13, int xq14, int xq15,
+                                 int xd0, int xd1, int xd2, int xd3, int xd4, int xd5, int xd6, int xd7,
+                                 int xd8, int xd9, int xd10, int xd11, int xd12, int xd13, int xd14, int xd15,
+                                 int dst);
+
     @Import(module = "kernels", name = "q8_0_packed4_t1")
     static native void q8_0Packed1(int w, int groups, int blocks, int x, int out);
 
@@ -57,6 +64,11 @@ final class SimdKernels {
     static native void q8_0Packed8(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3,
                                    int out4, int out5, int out6, int out7);
 
+    @Import(module = "kernels", name = "q8_0_packed4_t16")
+    static native void q8_0Packed16(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3,
+                                    int out4, int out5, int out6, int out7, int out8, int out9, int out10, int out11,
+                                    int out12, int out13, int out14, int out15);
+
     @Import(module = "kernels", name = "q4_0_packed4_t1")
     static native void q4_0Packed1(int w, int groups, int blocks, int x, int out);
 
@@ -66,4 +78,28 @@ final class SimdKernels {
     @Import(module = "kernels", name = "q4_0_packed4_t8")
     static native void q4_0Packed8(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3,
                                    int out4, int out5, int out6, int out7);
+
+    @Import(module = "kernels", name = "q4_0_packed4_t16")
+    static native void q4_0Packed16(int w, int groups, int blocks, int x, int out0, int out1, int out2, int out3,
+                                    int out4, int out5, int out6, int out7, int out8, int out9, int out10, int out11,
+                                    int out12, int out13, int out14, int out15);
+
+    // Attention over the F16 KV cache (core's Attention.attendHeadF16), one query head: addresses of f32 arrays (q, acc,
+    // src, dst) and of F16 keys and values (k, v); n elements, a multiple of 4.
+
+    /** dst[i] = the half nearest src[i], as a float, for i < n. */
+    @Import(module = "kernels", name = "f16_round")
+    static native void f16Round(int src, int dst, int n);
+
+    /** The sum over i < n of (double) (k[i] * q[i]), in order. */
+    @Import(module = "kernels", name = "f16_dot")
+    static native double f16Dot(int k, int q, int n);
+
+    /** acc[i] = half(acc[i] * m) for i < n. */
+    @Import(module = "kernels", name = "f16_scale")
+    static native void f16Scale(int acc, float m, int n);
+
+    /** acc[i] = half(Attention.fma(v[i], s, acc[i])) for i < fused, half(acc[i] + v[i] * s) for fused <= i < n. */
+    @Import(module = "kernels", name = "f16_mad")
+    static native void f16Mad(int v, float s, int acc, int fused, int n);
 }

@@ -202,7 +202,7 @@ class SimdKernelsParityTest {
             for (int[] shape : new int[][] {{4, 32}, {8, 96}, {16, 256}, {12, 2048}}) {
                 for (int round = 0; round < 5; round++) {
                     byte[] w = randomRows(random, type, shape[0], shape[1], ordinaryScales(random));
-                    for (int tokens : new int[] {1, 4, 8}) {
+                    for (int tokens : new int[] {1, 4, 8, 16}) {
                         check(format, w, shape[0], shape[1], tokens, random, false, true);
                     }
                 }
@@ -219,7 +219,7 @@ class SimdKernelsParityTest {
         for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
             WeightFormat format = type == GgmlType.Q8_0 ? Q8_0Format.INSTANCE : Q4_0Format.INSTANCE;
             for (int round = 0; round < 10; round++) {
-                for (int tokens : new int[] {1, 4, 8}) {
+                for (int tokens : new int[] {1, 4, 8, 16}) {
                     check(format, randomRows(random, type, 8, 64, finite), 8, 64, tokens, random, false, true);
                     check(format, randomRows(random, type, 8, 64, special), 8, 64, tokens, random, true, true);
                 }
@@ -257,7 +257,7 @@ class SimdKernelsParityTest {
             WeightFormat format = type == GgmlType.Q8_0 ? Q8_0Format.INSTANCE : Q4_0Format.INSTANCE;
             byte[] w = randomRows(random, type, rows, cols, ordinaryScales(random));
             for (boolean packed : new boolean[] {false, true}) {
-                for (int tokens : packed ? new int[] {1, 4, 8} : new int[] {1, 4}) {
+                for (int tokens : packed ? new int[] {1, 4, 8, 16} : new int[] {1, 4}) {
                     long instructions = check(format, w, rows, cols, tokens, random, false, packed);
                     double perWeight = (double) instructions / ((long) rows * cols * tokens);
                     System.out.printf("%s %s kernel, %d token(s): %d instructions for %d x %d weights, %.3f per"
