@@ -56,6 +56,7 @@ final class Lanes {
     static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     static final VectorSpecies<Double> D256 = DoubleVector.SPECIES_256;
+    static final VectorSpecies<Double> D512 = DoubleVector.SPECIES_512;
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
 

@@ -6,8 +6,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
+import jdk.incubator.vector.VectorSpecies;
+
 import static dev.tealama.cli.kernels.Lanes.D256;
+import static dev.tealama.cli.kernels.Lanes.D512;
 import static dev.tealama.cli.kernels.Lanes.F256;
+import static dev.tealama.cli.kernels.Lanes.F512;
 
 /**
  * Core's F16 attention ({@link Attention}, llama.cpp's CPU flash-attention arithmetic) for one query head, with
@@ -24,8 +28,12 @@ import static dev.tealama.cli.kernels.Lanes.F256;
 final class VectorAttention {
     /** ggml's AVX-512 F16 step: the first {@code n & ~63} elements of a head take a fused multiply-add. */
     private static final int FUSED_STEP_MASK = ~63;
-    private static final VectorMask<Float> HIGH_HALF =
-            VectorMask.fromArray(F256, new boolean[] {false, false, false, false, true, true, true, true}, 0);
+    /** Floats per step: 16 on AVX-512 machines ({@link Lanes#WIDE}), halving the steps of a 64-element head. */
+    private static final VectorSpecies<Float> F = Lanes.WIDE ? F512 : F256;
+    /** The same lanes as doubles, two vectors per float vector. */
+    private static final VectorSpecies<Double> D = Lanes.WIDE ? D512 : D256;
+    private static final int STEP = F.length();
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(F, ((1L << STEP) - 1) & (-1L << (STEP / 2)));
 
     private VectorAttention() {
     }
@@ -35,9 +43,9 @@ final class VectorAttention {
         VectorMath.widenHalves(src, 0, dst, n);
     }
 
-    /** Whether {@link #head} handles heads of this size (whole vectors of 8). */
+    /** Whether {@link #head} handles heads of this size (whole vectors of {@link #STEP}). */
     static boolean supports(Attention shape) {
-        return shape.headDim() % 8 == 0;
+        return shape.headDim() % STEP == 0;
     }
 
     /**
@@ -65,13 +73,13 @@ final class VectorAttention {
         float scale = shape.scale();
         for (int p = 0; p < positions; p++) {
             int k = p * kvDim + kvOffset;
-            DoubleVector low = DoubleVector.zero(D256);
-            DoubleVector high = DoubleVector.zero(D256);
-            for (int i = 0; i < n; i += 8) {
-                FloatVector products = FloatVector.fromArray(F256, keys, k + i)
-                        .mul(FloatVector.fromArray(F256, query, i));
-                low = low.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 0));
-                high = high.add((DoubleVector) products.convertShape(VectorOperators.F2D, D256, 1));
+            DoubleVector low = DoubleVector.zero(D);
+            DoubleVector high = DoubleVector.zero(D);
+            for (int i = 0; i < n; i += STEP) {
+                FloatVector products = FloatVector.fromArray(F, keys, k + i)
+                        .mul(FloatVector.fromArray(F, query, i));
+                low = low.add((DoubleVector) products.convertShape(VectorOperators.F2D, D, 0));
+                high = high.add((DoubleVector) products.convertShape(VectorOperators.F2D, D, 1));
             }
             scores[p] = (float) low.add(high).reduceLanes(VectorOperators.ADD) * scale;
         }
@@ -100,8 +108,8 @@ final class VectorAttention {
             float vs = 1f;
             if (rescale[p]) {
                 ms = exps[p];
-                for (int i = 0; i < n; i += 8) {
-                    FloatVector.fromArray(F256, acc, i).mul(ms).intoArray(acc, i);
+                for (int i = 0; i < n; i += STEP) {
+                    FloatVector.fromArray(F, acc, i).mul(ms).intoArray(acc, i);
                 }
                 VectorMath.roundToHalf(acc, n);
             } else {
@@ -110,28 +118,28 @@ final class VectorAttention {
             int v0 = p * kvDim + kvOffset;
             double weight = vs;
             int i = 0;
-            for (; i < fused; i += 8) {
+            for (; i < fused; i += STEP) {
                 // (float) ((double) v * vs + acc), as Attention.fma: the product is exact in double
-                FloatVector v = FloatVector.fromArray(F256, values, v0 + i);
-                FloatVector a = FloatVector.fromArray(F256, acc, i);
-                DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, D256, 0)).mul(weight)
-                        .add((DoubleVector) a.convertShape(VectorOperators.F2D, D256, 0));
-                DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, D256, 1)).mul(weight)
-                        .add((DoubleVector) a.convertShape(VectorOperators.F2D, D256, 1));
-                ((FloatVector) low.convertShape(VectorOperators.D2F, F256, 0))
-                        .blend((FloatVector) high.convertShape(VectorOperators.D2F, F256, -1), HIGH_HALF)
+                FloatVector v = FloatVector.fromArray(F, values, v0 + i);
+                FloatVector a = FloatVector.fromArray(F, acc, i);
+                DoubleVector low = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).mul(weight)
+                        .add((DoubleVector) a.convertShape(VectorOperators.F2D, D, 0));
+                DoubleVector high = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).mul(weight)
+                        .add((DoubleVector) a.convertShape(VectorOperators.F2D, D, 1));
+                ((FloatVector) low.convertShape(VectorOperators.D2F, F, 0))
+                        .blend((FloatVector) high.convertShape(VectorOperators.D2F, F, -1), HIGH_HALF)
                         .intoArray(acc, i);
             }
-            for (; i < n; i += 8) {
-                FloatVector.fromArray(F256, acc, i).add(FloatVector.fromArray(F256, values, v0 + i).mul(vs))
+            for (; i < n; i += STEP) {
+                FloatVector.fromArray(F, acc, i).add(FloatVector.fromArray(F, values, v0 + i).mul(vs))
                         .intoArray(acc, i);
             }
             VectorMath.roundToHalf(acc, n);
             sum = sum * ms + vs;
         }
         float inverse = sum == 0.0f ? 0.0f : 1.0f / sum;
-        for (int i = 0; i < n; i += 8) {
-            FloatVector.fromArray(F256, acc, i).mul(inverse).intoArray(out, qOffset + i);
+        for (int i = 0; i < n; i += STEP) {
+            FloatVector.fromArray(F, acc, i).mul(inverse).intoArray(out, qOffset + i);
         }
     }
 }
