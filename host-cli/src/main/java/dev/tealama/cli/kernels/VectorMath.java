@@ -98,9 +98,9 @@ final class VectorMath {
      * {@code a[i] = Float16.toFloat(Float16.fromFloat(a[i]))} for {@code i < n}: each value rounded to the nearest
      * half, ties to even, into subnormals, overflowing to infinity from 65520 up. Written as a plain loop over
      * {@link Float#floatToFloat16} and {@link Float#float16ToFloat}, which are IEEE round-to-nearest-even like core's
-     * {@code Float16}: C2 turns the loop into the CPU's own conversions (F16C / AVX-512 {@code vcvtps2ph},
-     * {@code vcvtph2ps}), two instructions per 16 floats where a bit-twiddling vector version took about fifteen per
-     * 8 (measured: attention's share of pp512 fell, see docs/benchmarks.md).
+     * {@code Float16}: C2 compiles both to the CPU's own conversions (F16C {@code vcvtps2ph}, {@code vcvtph2ps}),
+     * which beat the fifteen-odd bit operations per 8 lanes of the vector version this replaced (attention A/B in
+     * docs/benchmarks.md).
      */
     static void roundToHalf(float[] a, int n) {
         for (int i = 0; i < n; i++) {
