@@ -78,16 +78,7 @@ final class GgufCursor {
      */
     String string(String what, boolean strict) {
         long start = position;
-        long length = u64(what);
-        if (length < 0 || length > MAX_STRING_BYTES) {
-            throw error(what + " at byte " + start + " claims " + Long.toUnsignedString(length)
-                    + " bytes (strings are limited to " + MAX_STRING_BYTES + ")");
-        }
-        if (length > remaining()) {
-            throw error(what + " at byte " + start + " claims " + length + " bytes, but the file ends "
-                    + remaining() + " bytes later");
-        }
-        int n = (int) length;
+        int n = stringLength(what);
         if (n == 0) {
             return "";
         }
@@ -106,6 +97,38 @@ final class GgufCursor {
             throw error(what + " at byte " + start + " is not valid UTF-8");
         }
         return new String(bytes, offset, n, StandardCharsets.UTF_8);
+    }
+
+    /** A GGUF string whose bytes are added to {@code out} as they are (see {@link MetadataValue.StringArray}). */
+    void string(String what, MetadataValue.StringArray.Builder out) {
+        long start = position;
+        int n = stringLength(what);
+        if (n > Integer.MAX_VALUE - 8 - out.byteCount()) {
+            throw error(what + " at byte " + start + " takes its string array over 2 GiB of text");
+        }
+        if (n <= BUFFER_SIZE) {
+            out.add(buffer, take(n, what), n);
+        } else {
+            byte[] bytes = new byte[n];
+            source.read(position, bytes, 0, n);
+            position += n;
+            out.add(bytes, 0, n);
+        }
+    }
+
+    /** A string's u64 length, checked against the limit and the bytes left. */
+    private int stringLength(String what) {
+        long start = position;
+        long length = u64(what);
+        if (length < 0 || length > MAX_STRING_BYTES) {
+            throw error(what + " at byte " + start + " claims " + Long.toUnsignedString(length)
+                    + " bytes (strings are limited to " + MAX_STRING_BYTES + ")");
+        }
+        if (length > remaining()) {
+            throw error(what + " at byte " + start + " claims " + length + " bytes, but the file ends "
+                    + remaining() + " bytes later");
+        }
+        return (int) length;
     }
 
     void readBytes(byte[] dst, String what) {

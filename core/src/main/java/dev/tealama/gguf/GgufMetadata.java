@@ -12,6 +12,7 @@ import dev.tealama.gguf.MetadataValue.StringArray;
 import dev.tealama.gguf.MetadataValue.StringValue;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -102,15 +103,30 @@ public final class GgufMetadata {
         return v == null ? defaultValue : asBool(key, v);
     }
 
-    /** A string array (a copy). */
+    /** A string array, decoded into a new array. */
     public String[] stringArray(String key) {
         return asStringArray(key, require(key));
     }
 
-    /** A string array (a copy), or {@code defaultValue} (which may be {@code null}) if the key is absent. */
+    /** A string array, decoded into a new array, or {@code defaultValue} (which may be {@code null}) if absent. */
     public String[] stringArray(String key, String[] defaultValue) {
         MetadataValue v = entries.get(key);
         return v == null ? defaultValue : asStringArray(key, v);
+    }
+
+    /**
+     * A string array as a read-only list that decodes each element when it is read, or {@code defaultValue} (which
+     * may be {@code null}) if the key is absent: for arrays too large to hold as strings all at once (merges).
+     */
+    public List<String> stringList(String key, List<String> defaultValue) {
+        MetadataValue v = entries.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof StringArray a) {
+            return a.asList();
+        }
+        throw wrongType(key, v, "an array of strings");
     }
 
     /** An array of {@code f32} (or {@code f64}, or integers, converted to {@code float}), as a new array. */
@@ -203,7 +219,7 @@ public final class GgufMetadata {
 
     private static String[] asStringArray(String key, MetadataValue v) {
         if (v instanceof StringArray a) {
-            return a.values().clone();
+            return a.toArray();
         }
         throw wrongType(key, v, "an array of strings");
     }

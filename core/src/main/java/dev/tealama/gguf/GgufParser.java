@@ -264,11 +264,11 @@ final class GgufParser {
                 return new BoolArray(values);
             }
             case STRING: {
-                String[] values = new String[n];
+                StringArray.Builder values = new StringArray.Builder(n);
                 for (int i = 0; i < n; i++) {
-                    values[i] = in.string(what, false);
+                    in.string(what, values);
                 }
-                return new StringArray(values);
+                return values.build();
             }
             case ARRAY: {
                 ArrayValue[] values = new ArrayValue[n];

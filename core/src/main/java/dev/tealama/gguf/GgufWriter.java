@@ -321,11 +321,10 @@ public final class GgufWriter {
                 le.write(v ? 1 : 0);
             }
         } else if (array instanceof StringArray a) {
-            for (String v : a.values()) {
-                if (v == null) {
-                    throw new IllegalArgumentException("null element in a string array");
-                }
-                le.string(v);
+            for (int i = 0; i < a.size(); i++) {
+                int start = a.start(i);
+                le.u64(a.ends()[i] - start);
+                le.write(a.utf8(), start, a.ends()[i] - start);
             }
         } else {
             for (ArrayValue inner : ((NestedArray) array).values()) {

@@ -1,13 +1,14 @@
 package dev.tealama.gguf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * One GGUF metadata value: a scalar, a string or an array.
  *
  * <p>Arrays are stored compactly, one Java array per GGUF array ({@code int[]} for {@code i32}/{@code u32},
- * {@code String[]} for strings...), never one object per element: a Llama 3 vocabulary is 128,256 tokens and
- * 280,147 merges. Record accessors of array kinds hand out that backing array without copying; callers must not
+ * one {@code byte[]} of UTF-8 for strings...), never one object per element: a Llama 3 vocabulary is 128,256 tokens
+ * and 280,147 merges. Record accessors of array kinds hand out that backing array without copying; callers must not
  * modify it ({@link GgufMetadata}'s typed getters return copies).
  *
  * <p>Integer values of every width share {@link IntegerValue}, which keeps the exact value in a {@code long};
@@ -68,7 +69,7 @@ public sealed interface MetadataValue {
     }
 
     static StringArray stringArray(String... values) {
-        return new StringArray(values);
+        return StringArray.of(values);
     }
 
     static Float32Array float32Array(float... values) {
@@ -457,9 +458,41 @@ public sealed interface MetadataValue {
         }
     }
 
-    record StringArray(String[] values) implements ArrayValue {
+    /**
+     * Strings, kept as their UTF-8 bytes one after the other in one array: element {@code i} is
+     * {@code utf8[ends[i - 1], ends[i])} (from 0 for the first). A Llama 3 file's 128,256 tokens and 280,147 merges
+     * as {@code String} objects would hold ~30 MB of heap for as long as the metadata lives; as bytes they take ~3 MB.
+     * Elements are decoded when read, bytes that are not UTF-8 to U+FFFD; a writer copies the bytes as they are.
+     */
+    record StringArray(byte[] utf8, int[] ends) implements ArrayValue {
         public StringArray {
-            requireNonNull(values);
+            requireNonNull(utf8);
+            requireNonNull(ends);
+            int previous = 0;
+            for (int end : ends) {
+                if (end < previous || end > utf8.length) {
+                    throw new IllegalArgumentException("string ends must rise from 0 to at most " + utf8.length
+                            + ", got " + end + " after " + previous);
+                }
+                previous = end;
+            }
+            if (previous != utf8.length) {
+                throw new IllegalArgumentException("the last string ends at " + previous + ", not at the end of the "
+                        + utf8.length + " bytes");
+            }
+        }
+
+        /** The array of these strings (none may be {@code null}). */
+        public static StringArray of(String... values) {
+            Builder builder = new Builder(values.length);
+            for (String value : values) {
+                if (value == null) {
+                    throw new IllegalArgumentException("null element in a string array");
+                }
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                builder.add(bytes, 0, bytes.length);
+            }
+            return builder.build();
         }
 
         @Override
@@ -469,27 +502,98 @@ public sealed interface MetadataValue {
 
         @Override
         public int size() {
-            return values.length;
+            return ends.length;
+        }
+
+        /** Where element {@code index}'s bytes start in {@link #utf8()}. */
+        public int start(int index) {
+            return index == 0 ? 0 : ends[index - 1];
+        }
+
+        /** Element {@code index}, decoded. */
+        public String get(int index) {
+            int start = start(index);
+            return new String(utf8, start, ends[index] - start, StandardCharsets.UTF_8);
+        }
+
+        /** A read-only view of the elements, each decoded when read (no array of 280k strings at once). */
+        public java.util.List<String> asList() {
+            return new java.util.AbstractList<>() {
+                @Override
+                public String get(int index) {
+                    return StringArray.this.get(index);
+                }
+
+                @Override
+                public int size() {
+                    return ends.length;
+                }
+            };
+        }
+
+        /** Every element, decoded, in a new array. */
+        public String[] toArray() {
+            String[] values = new String[ends.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = get(i);
+            }
+            return values;
         }
 
         @Override
         public MetadataValue element(int index) {
-            return new StringValue(values[index]);
+            return new StringValue(get(index));
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof StringArray a && Arrays.equals(a.values, values);
+            return o instanceof StringArray a && Arrays.equals(a.ends, ends) && Arrays.equals(a.utf8, utf8);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(values);
+            return 31 * Arrays.hashCode(ends) + Arrays.hashCode(utf8);
         }
 
         @Override
         public String toString() {
             return MetadataText.display(this, 16, 200);
+        }
+
+        /** Collects a known number of strings' bytes, one string after the other. */
+        static final class Builder {
+            private byte[] utf8;
+            private final int[] ends;
+            private int size;
+            private int count;
+
+            Builder(int count) {
+                this.ends = new int[count];
+                this.utf8 = new byte[Math.min(count, 1 << 20) * 8];
+            }
+
+            /** How many bytes the strings added so far hold. */
+            int byteCount() {
+                return size;
+            }
+
+            /** Adds the next string, {@code bytes[offset, offset + length)}. */
+            void add(byte[] bytes, int offset, int length) {
+                if (length > utf8.length - size) {
+                    long grown = Math.max((long) size + length, 2L * utf8.length);
+                    utf8 = Arrays.copyOf(utf8, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+                }
+                System.arraycopy(bytes, offset, utf8, size, length);
+                size += length;
+                ends[count++] = size;
+            }
+
+            StringArray build() {
+                if (count != ends.length) {
+                    throw new IllegalStateException(count + " of " + ends.length + " strings added");
+                }
+                return new StringArray(size == utf8.length ? utf8 : Arrays.copyOf(utf8, size), ends);
+            }
         }
     }
 

@@ -25,13 +25,14 @@ final class BpeMerges {
     /** The symbol of the one-byte piece of each byte value (its GPT-2 character). */
     private final int[] byteSymbols = new int[256];
 
-    BpeMerges(Vocabulary vocabulary, String[] merges) {
+    BpeMerges(Vocabulary vocabulary, List<String> merges) {
         this.vocabulary = vocabulary;
-        this.rankByPair = new LongIntMap(merges.length);
-        this.resultByRank = new int[merges.length];
-        for (int rank = 0; rank < merges.length; rank++) {
+        int count = merges.size();
+        this.rankByPair = new LongIntMap(count);
+        this.resultByRank = new int[count];
+        for (int rank = 0; rank < count; rank++) {
             resultByRank[rank] = -1;
-            String merge = merges[rank];
+            String merge = merges.get(rank);
             // llama.cpp splits at the first space after the first byte; a line without one is ignored
             int space = merge == null ? -1 : merge.indexOf(' ', 1);
             if (space < 0 || space == merge.length() - 1) {

@@ -23,7 +23,7 @@ public final class BpeTokenizer extends VocabularyTokenizer implements Tokenizer
      * @param ignoreMerges whether a word that is a token as a whole skips merging (true for Llama 3)
      * @param cleanSpaces whether {@link #detokenize} cleans up spaces before punctuation (true for Llama 3)
      */
-    BpeTokenizer(Vocabulary vocabulary, String[] merges, boolean ignoreMerges, boolean cleanSpaces) {
+    BpeTokenizer(Vocabulary vocabulary, List<String> merges, boolean ignoreMerges, boolean cleanSpaces) {
         super(vocabulary, pieces(vocabulary), cleanSpaces);
         this.merges = new BpeMerges(vocabulary, merges);
         this.ignoreMerges = ignoreMerges;

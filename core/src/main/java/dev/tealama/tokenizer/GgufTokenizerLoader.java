@@ -66,7 +66,7 @@ final class GgufTokenizerLoader {
                             + (pre.isEmpty() || pre.equals("default")
                                     ? " (llama.cpp's 'default' splits text differently from Llama 3)" : ""));
                 }
-                String[] merges = metadata.stringArray(MERGES, null);
+                List<String> merges = metadata.stringList(MERGES, null);
                 if (merges == null) {
                     throw new TealamaException("the BPE tokenizer has no merges (" + MERGES + ")");
                 }

@@ -181,6 +181,33 @@ class GgufWriterTest {
     }
 
     @Test
+    void stringArraysKeepTheirBytesAndDecodeBadUtf8ToReplacementCharacters() {
+        // "ok", a lone continuation byte, an overlong '/', "\u00e9" (2 bytes), ""
+        byte[] utf8 = {'o', 'k', (byte) 0x80, (byte) 0xC0, (byte) 0xAF, (byte) 0xC3, (byte) 0xA9};
+        MetadataValue.StringArray strings = new MetadataValue.StringArray(utf8, new int[] {2, 3, 5, 7, 7});
+        GgufFile read = GgufFile.read(new ArrayByteSource(bytesOf(new GgufWriter().put("s", strings).putUInt32("n", 1))));
+        MetadataValue.StringArray back = (MetadataValue.StringArray) read.metadata().get("s");
+        assertEquals(strings, back); // the writer copied the bytes, the reader kept them
+        assertArrayEquals(new String[] {"ok", "\uFFFD", "\uFFFD\uFFFD", "\u00e9", ""}, back.toArray());
+        assertEquals(java.util.List.of("ok", "\uFFFD", "\uFFFD\uFFFD", "\u00e9", ""),
+                read.metadata().stringList("s", null));
+        assertEquals(MetadataValue.string("\u00e9"), back.element(3));
+        assertEquals(null, read.metadata().stringList("absent", null));
+        assertThrows(GgufFormatException.class, () -> read.metadata().stringList("n", null));
+    }
+
+    @Test
+    void stringArraysRejectEndsThatDoNotTileTheBytes() {
+        byte[] three = {'a', 'b', 'c'};
+        assertThrows(IllegalArgumentException.class, () -> new MetadataValue.StringArray(three, new int[] {2, 1, 3}));
+        assertThrows(IllegalArgumentException.class, () -> new MetadataValue.StringArray(three, new int[] {1, 4}));
+        assertThrows(IllegalArgumentException.class, () -> new MetadataValue.StringArray(three, new int[] {1, 2}));
+        assertThrows(IllegalArgumentException.class, () -> new MetadataValue.StringArray(three, new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> MetadataValue.stringArray("a", null));
+        assertEquals(MetadataValue.stringArray("ab", "", "c"), new MetadataValue.StringArray(three, new int[] {2, 2, 3}));
+    }
+
+    @Test
     void laterPutReplacesTheValueInPlace() {
         GgufWriter w = new GgufWriter().putUInt32("a", 1).putUInt32("b", 2).putString("a", "x");
         GgufFile read = GgufFile.read(new ArrayByteSource(bytesOf(w)));
