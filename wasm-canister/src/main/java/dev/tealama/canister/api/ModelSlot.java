@@ -302,13 +302,11 @@ final class ModelSlot {
      */
     private boolean repack(long budget, boolean worked) {
         byte[] rows = null;
-        byte[] packed = null;
         while (packMatrix < toPack.length) {
             Matrix m = toPack[packMatrix];
             int groupBytes = 4 * m.rowBytes();
             if (rows == null || rows.length < groupBytes) {
                 rows = new byte[groupBytes];
-                packed = new byte[groupBytes];
             }
             while (packGroup < m.rows() / 4) {
                 if (worked && !fits(groupBytes * packCostPerByte, budget)) {
@@ -316,9 +314,11 @@ final class ModelSlot {
                 }
                 long before = Message.instructions();
                 long at = m.rowOffset(4 * packGroup);
+                // the group aside (memory.copy), then repacked from there into its place; no allocation between
+                // taking the array's address and the call, so the address stays valid
                 arena.read(at, rows, 0, groupBytes);
-                PackedLayout.packRows4(m.format().type(), rows, 0, m.rowBytes(), packed, 0);
-                arena.write(at, packed, 0, groupBytes);
+                PackedLayout.packRows4At(m.format().type(), (int) LinearMemory.addressOf(rows, 0), m.rowBytes(),
+                        (int) arena.address(at));
                 packCostPerByte = (double) (Message.instructions() - before) / groupBytes;
                 packGroup++;
                 packedBytes += groupBytes;

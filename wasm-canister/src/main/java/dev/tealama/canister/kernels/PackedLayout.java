@@ -1,6 +1,7 @@
 package dev.tealama.canister.kernels;
 
 import dev.tealama.tensor.GgmlType;
+import org.teavm.interop.Import;
 
 /**
  * The interleaved layout of Q8_0 / Q4_0 matrices the canister repacks at load, read by the {@code *_packed4_*}
@@ -23,6 +24,10 @@ import dev.tealama.tensor.GgmlType;
  * </ul>
  * Only the order of the bits changes: every weight and scale keeps its value, so the kernels' integer block sums and
  * float steps are those of core's scalar dot products.
+ *
+ * <p>{@link #packRows4} is the reference, in plain Java (~390 Wasm instructions per byte in the canister);
+ * {@link #packRows4At} does the same in Wasm SIMD ({@code src/main/wat/simd-repack.wat}, about one per byte), and is
+ * what the canister's load runs. A parity test holds them to the same bytes.
  */
 public final class PackedLayout {
     private PackedLayout() {
@@ -32,6 +37,29 @@ public final class PackedLayout {
     public static boolean supports(GgmlType type) {
         return type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
     }
+
+    /**
+     * As {@link #packRows4}, in the canister's Wasm memory, by the SIMD code of {@code simd-repack.wat}: the four rows
+     * at address {@code src} ({@code rowBytes} each) are written packed to address {@code dst}. The two ranges of
+     * {@code 4 * rowBytes} bytes must not overlap (nothing can check the addresses here: a wrong one reads or writes
+     * other memory, or traps).
+     */
+    public static void packRows4At(GgmlType type, int src, int rowBytes, int dst) {
+        int blocks = rowBytes / type.blockBytes();
+        if (type == GgmlType.Q8_0) {
+            q8_0Rows4(src, rowBytes, blocks, dst);
+        } else if (type == GgmlType.Q4_0) {
+            q4_0Rows4(src, rowBytes, blocks, dst);
+        } else {
+            throw new IllegalArgumentException("no packed layout for " + type);
+        }
+    }
+
+    @Import(module = "repack", name = "q8_0_rows4")
+    private static native void q8_0Rows4(int src, int rowBytes, int blocks, int dst);
+
+    @Import(module = "repack", name = "q4_0_rows4")
+    private static native void q4_0Rows4(int src, int rowBytes, int blocks, int dst);
 
     /**
      * Writes four consecutive GGUF rows ({@code src} from {@code srcOff}, {@code rowBytes} each) in the packed layout
