@@ -71,7 +71,8 @@ class CanisterUpgradeTest {
         byte[] model = TestData.readModel("tiny-llama3-Q8_0.gguf");
         TestCanister canister = new TestCanister();
         canister.upload(model, "tiny");
-        canister.configure(TestCanister.config().set("load_instructions", 1_000_000_000L));
+        long budget = 300_000_000L; // the SHA-256 of 17 MB (~77 instructions per byte) takes several calls
+        canister.configure(TestCanister.config().set("load_instructions", budget));
         canister.host.upgrade(TestCanister.wasm(), new byte[0]).replyOrThrow();
         List<RecordValue> progress = canister.load();
         assertTrue(progress.size() >= 3, "load took " + progress.size() + " calls");
@@ -85,7 +86,7 @@ class CanisterUpgradeTest {
             boolean parsing = !parsed && ("repacking".equals(p.get("phase")) || "loaded".equals(p.get("phase")));
             parsed |= parsing;
             if (!parsing) {
-                assertTrue((Long) p.get("instructions") <= 1_000_000_000L, "a load call used " + p.get("instructions"));
+                assertTrue((Long) p.get("instructions") <= budget, "a load call used " + p.get("instructions"));
             }
         }
         assertTrue(parsed, "no call parsed the model before the last one");

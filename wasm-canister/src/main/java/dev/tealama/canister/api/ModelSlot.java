@@ -4,6 +4,7 @@ import dev.tealama.TealamaException;
 import dev.tealama.canister.ic.Message;
 import dev.tealama.canister.kernels.CanisterKernels;
 import dev.tealama.canister.kernels.PackedLayout;
+import dev.tealama.canister.store.ArenaSha256;
 import dev.tealama.canister.store.LinearMemory;
 import dev.tealama.canister.store.StableStore;
 import dev.tealama.canister.store.UploadLedger;
@@ -46,7 +47,7 @@ final class ModelSlot {
     // loading
     private boolean arenaRestored;
     private long restored;
-    private Sha256 hasher;
+    private ArenaSha256 hasher;
     private long hashed;
     private boolean verified;
     private LlamaModel model;
@@ -339,18 +340,16 @@ final class ModelSlot {
     private void verify(long budget, boolean worked) {
         long size = ledger.size();
         if (hasher == null) {
-            hasher = new Sha256();
+            hasher = new ArenaSha256();
             hashed = 0;
         }
-        byte[] buffer = new byte[(int) Math.min(HASH_PIECE, size)];
         while (hashed < size) {
-            int piece = (int) Math.min(buffer.length, size - hashed);
+            int piece = (int) Math.min(HASH_PIECE, size - hashed);
             if (worked && !fits(piece * hashCostPerByte, budget)) {
                 return;
             }
             long before = Message.instructions();
-            arena.read(hashed, buffer, 0, piece);
-            hasher.update(buffer, 0, piece);
+            hasher.update(arena.address(hashed), piece);
             hashCostPerByte = (double) (Message.instructions() - before) / piece;
             hashed += piece;
             worked = true;

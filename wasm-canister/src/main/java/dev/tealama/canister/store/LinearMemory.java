@@ -63,6 +63,12 @@ public final class LinearMemory {
 
     /** The address of {@code array[index]}: valid only until the next allocation (the GC may move the array). */
     @Unmanaged
+    public static long addressOf(int[] array, int index) {
+        return (Address.ofData(array).toLong() & 0xFFFFFFFFL) + 4L * index;
+    }
+
+    /** The address of {@code array[index]}: valid only until the next allocation (the GC may move the array). */
+    @Unmanaged
     public static long addressOf(short[] array, int index) {
         return (Address.ofData(array).toLong() & 0xFFFFFFFFL) + 2L * index;
     }
