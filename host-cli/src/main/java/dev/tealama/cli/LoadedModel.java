@@ -60,8 +60,8 @@ public final class LoadedModel implements AutoCloseable {
         } else {
             ModelFileOption.requireReadableFile(file, "model file");
             name = file.toString();
-            storage = weights.cliName();
             source = weights.open(file, log);
+            storage = source.strategy();   // not weights.cliName(): hugepages may have fallen back to mmap
         }
         try {
             LlamaModel model = parse(source, name);
@@ -158,7 +158,7 @@ public final class LoadedModel implements AutoCloseable {
         return name;
     }
 
-    /** How the weights are held: "mmap", "heap", or "embedded, in memory". */
+    /** How the weights are held: "mmap", "heap", "hugepages", or "embedded, in memory". */
     public String storage() {
         return storage;
     }

@@ -28,8 +28,9 @@ public final class ModelOptions {
     @Mixin
     private ModelFileOption file;
 
-    @Option(names = "--weights", paramLabel = "mmap|heap", converter = WeightsStrategy.Converter.class,
-            description = "mmap: map the file, no copy (default); heap: copy it into the Java heap. "
+    @Option(names = "--weights", paramLabel = "mmap|heap|hugepages", converter = WeightsStrategy.Converter.class,
+            description = "mmap: map the file, no copy (default); heap: copy it into the Java heap; hugepages: "
+                    + "read it into memory outside the heap in 2 MiB pages (Linux; else mmap). "
                     + "The embedded model is always in memory.")
     private WeightsStrategy weights = WeightsStrategy.MMAP;
 

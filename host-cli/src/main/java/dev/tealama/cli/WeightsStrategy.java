@@ -2,6 +2,7 @@ package dev.tealama.cli;
 
 import dev.tealama.TealamaException;
 import dev.tealama.cli.store.HeapSource;
+import dev.tealama.cli.store.HugePageSource;
 import dev.tealama.cli.store.MappedFileSource;
 import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.gguf.GgufFile;
@@ -20,7 +21,13 @@ public enum WeightsStrategy {
      */
     MMAP("mmap"),
     /** The file is copied into Java arrays, one per tensor: the heap must hold the whole file. */
-    HEAP("heap");
+    HEAP("heap"),
+    /**
+     * The file is read into anonymous memory outside the Java heap, in 2 MiB transparent huge pages (fewer page
+     * walks while the weights stream through: faster generation, no {@code -Xmx}). Where huge pages cannot be had
+     * (not Linux, or switched off) it warns and maps the file as {@link #MMAP} does.
+     */
+    HUGEPAGES("hugepages");
 
     private final String cliName;
 
@@ -35,9 +42,27 @@ public enum WeightsStrategy {
 
     /** Opens {@code file} this way; progress notes go to {@code log}. */
     public SegmentSource open(Path file, PrintStream log) {
-        if (this == MMAP) {
+        return switch (this) {
+            case MMAP -> MappedFileSource.open(file);
+            case HEAP -> openHeap(file, log);
+            case HUGEPAGES -> openHugePages(file, log);
+        };
+    }
+
+    private static SegmentSource openHugePages(Path file, PrintStream log) {
+        String unavailable = HugePageSource.unavailableReason();
+        if (unavailable != null) {
+            log.println("warning: " + unavailable + "; mapping the file instead (--weights mmap)");
             return MappedFileSource.open(file);
         }
+        HugePageSource source = HugePageSource.load(file);
+        // madvise is advice: say what the kernel actually gave, since the speed depends on it
+        log.println("hugepages weights: read " + Sizes.bytes(source.size()) + " into anonymous memory ("
+                + Sizes.bytes(source.hugePageBytes()) + " in 2 MiB pages)");
+        return source;
+    }
+
+    private static SegmentSource openHeap(Path file, PrintStream log) {
         // Each tensor gets its own array (arrays stop short of 2 GiB), so the tensor offsets are needed first:
         // read the header through a mapping, which costs no heap.
         long[] tensorStarts;
@@ -63,7 +88,7 @@ public enum WeightsStrategy {
         return cliName;
     }
 
-    /** Picocli converter: {@code mmap} or {@code heap}. */
+    /** Picocli converter: {@code mmap}, {@code heap} or {@code hugepages}. */
     static final class Converter implements ITypeConverter<WeightsStrategy> {
         @Override
         public WeightsStrategy convert(String value) {
@@ -72,7 +97,7 @@ public enum WeightsStrategy {
                     return s;
                 }
             }
-            throw new TypeConversionException("'" + value + "' is not a weights strategy (mmap or heap)");
+            throw new TypeConversionException("'" + value + "' is not a weights strategy (mmap, heap or hugepages)");
         }
     }
 }

@@ -58,6 +58,14 @@ class RunCommandTest {
     }
 
     @Test
+    void hugePageWeights() {
+        Tealama run = Tealama.run(greedyArgs(STORIES, false, "--weights", "hugepages")).assertSuccess();
+        assertEquals(reference(STORIES).text(), run.out());
+        assertTrue(run.err().contains("hugepages weights: read 1.13 MiB into anonymous memory"), run.err());
+        assertTrue(run.err().contains("(hugepages, 1.13 MiB)"), run.err());
+    }
+
+    @Test
     void scalarKernels() {
         Tealama run = Tealama.run(greedyArgs(STORIES, false, "--kernels", "scalar")).assertSuccess();
         assertEquals(reference(STORIES).text(), run.out());
@@ -72,16 +80,16 @@ class RunCommandTest {
         assertEquals(ref.text(), run.out());
     }
 
-    /** Every committed model llama.cpp has a greedy reference for: mmap and heap both give llama.cpp's text. */
+    /** Every committed model llama.cpp has a greedy reference for: every weights strategy gives llama.cpp's text. */
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "llama-2-tiny-random.gguf", "tiny-llama3-F32.gguf",
             "tiny-llama3-Q8_0.gguf", "tiny-llama3-Q4_0.gguf", "tinyk-llama3-Q4_K.gguf"})
-    void mmapAndHeapGiveLlamaCppText(String model) {
+    void everyWeightsStrategyGivesLlamaCppText(String model) {
         String expected = reference(model).text();
-        Tealama mmap = Tealama.run(greedyArgs(model, false, "--weights", "mmap")).assertSuccess();
-        Tealama heap = Tealama.run(greedyArgs(model, false, "--weights", "heap")).assertSuccess();
-        assertEquals(expected, mmap.out(), "mmap");
-        assertEquals(expected, heap.out(), "heap");
+        for (WeightsStrategy weights : WeightsStrategy.values()) {
+            Tealama run = Tealama.run(greedyArgs(model, false, "--weights", weights.cliName())).assertSuccess();
+            assertEquals(expected, run.out(), weights.cliName());
+        }
     }
 
     @Test

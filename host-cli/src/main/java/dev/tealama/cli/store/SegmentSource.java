@@ -6,10 +6,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A byte source whose bytes the fast kernels can read directly as {@link MemorySegment}s, without copying.
- * Both weight strategies implement it: {@link MappedFileSource} (one mapping of the whole file) and
+ * Every weight strategy implements it: {@link MappedFileSource} (one mapping of the whole file),
+ * {@link HugePageSource} (the file copied into anonymous memory in huge pages), both {@link ContiguousSource}s, and
  * {@link HeapSource} (Java arrays, one per tensor).
  */
-public sealed interface SegmentSource extends ByteSource, AutoCloseable permits MappedFileSource, HeapSource {
+public sealed interface SegmentSource extends ByteSource, AutoCloseable permits ContiguousSource, HeapSource {
 
     /**
      * The bytes {@code [offset, offset + length)} as one segment. For {@link HeapSource} the range must lie within
@@ -17,7 +18,7 @@ public sealed interface SegmentSource extends ByteSource, AutoCloseable permits 
      */
     MemorySegment segment(long offset, long length);
 
-    /** "mmap" or "heap". */
+    /** "mmap", "hugepages" or "heap": where the bytes are held. */
     String strategy();
 
     @Override

@@ -26,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every committed model through the vector kernels, on 1, 2 and 3 threads, with mapped and heap weights, against
+ * Every committed model through the vector kernels, on 1, 2 and 3 threads, with every weights strategy, against
  * llama.cpp's references (testdata/reference, made by llama.cpp's library): greedy token ids as llama.cpp's (where
  * its own builds agree, see {@link TeacherForcedCheck}), prompt logits within the tolerances core's scalar
  * kernels are held to ({@link ReferenceModels}), the precise scheme within 1e-4 of float64 math. Threads split rows,
- * never a row's sum, and both weight strategies hand the kernels the same bytes: every configuration must give the
+ * never a row's sum, and every weights strategy hands the kernels the same bytes: every configuration must give the
  * same logits, bit for bit.
  */
 class HostKernelsReferenceTest {
