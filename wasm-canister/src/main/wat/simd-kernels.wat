@@ -2652,4 +2652,202 @@
         (br $quad)))
   )
 
+  ;; f32_rows4_t1: F32 rows times f32 activations, as core's F32Format.dot: sum += (double) (w[i] * x[i]),
+  ;; i in order, one double per row, then (float) sum. $w first row, $stride bytes per row, $groups groups of
+  ;; four rows, $cols columns (any count), $x the activations (f32), $out the 4 * $groups results.
+  ;; Columns go 32 at a time, then 4 at a time, then one at a time: each row's additions stay in index order.
+  (func (export "f32_rows4_t1") (param $w i32) (param $stride i32) (param $groups i32) (param $cols i32) (param $x i32) (param $out i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $xp i32)
+    (local $end32 i32) (local $end4 i32) (local $end i32) (local $xs f32)
+    (local $ab v128) (local $cd v128) (local $pa v128) (local $pb v128) (local $xq0 v128) (local $xq1 v128) (local $xq2 v128) (local $xq3 v128) (local $xq4 v128) (local $xq5 v128) (local $xq6 v128) (local $xq7 v128)
+    (local.set $end32 (i32.add (local.get $x) (i32.shl (i32.and (local.get $cols) (i32.const -32)) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $cols) (i32.const 2))))
+    (block $done
+      (loop $group
+        (br_if $done (i32.eqz (local.get $groups)))
+        (local.set $r0 (local.get $w))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $stride)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $stride)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $stride)))
+        (local.set $xp (local.get $x))
+        (local.set $ab (v128.const i64x2 0 0))
+        (local.set $cd (v128.const i64x2 0 0))
+        ;; 32 columns at a time
+        (if (i32.ne (local.get $xp) (local.get $end32))
+          (then
+            (loop $cols32
+              (local.get $ab)
+              ;; columns 0-3: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=0 (local.get $r0)) (local.tee $xq0 (v128.load offset=0 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=0 (local.get $r1)) (local.get $xq0)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 4-7: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=16 (local.get $r0)) (local.tee $xq1 (v128.load offset=16 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=16 (local.get $r1)) (local.get $xq1)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 8-11: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=32 (local.get $r0)) (local.tee $xq2 (v128.load offset=32 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=32 (local.get $r1)) (local.get $xq2)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 12-15: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=48 (local.get $r0)) (local.tee $xq3 (v128.load offset=48 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=48 (local.get $r1)) (local.get $xq3)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 16-19: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=64 (local.get $r0)) (local.tee $xq4 (v128.load offset=64 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=64 (local.get $r1)) (local.get $xq4)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 20-23: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=80 (local.get $r0)) (local.tee $xq5 (v128.load offset=80 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=80 (local.get $r1)) (local.get $xq5)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 24-27: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=96 (local.get $r0)) (local.tee $xq6 (v128.load offset=96 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=96 (local.get $r1)) (local.get $xq6)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 28-31: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=112 (local.get $r0)) (local.tee $xq7 (v128.load offset=112 (local.get $xp)))))
+              (local.tee $pb (f32x4.mul (v128.load offset=112 (local.get $r1)) (local.get $xq7)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              (local.set $ab)
+              (local.get $cd)
+              ;; columns 0-3: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=0 (local.get $r2)) (local.get $xq0)))
+              (local.tee $pb (f32x4.mul (v128.load offset=0 (local.get $r3)) (local.get $xq0)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 4-7: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=16 (local.get $r2)) (local.get $xq1)))
+              (local.tee $pb (f32x4.mul (v128.load offset=16 (local.get $r3)) (local.get $xq1)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 8-11: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=32 (local.get $r2)) (local.get $xq2)))
+              (local.tee $pb (f32x4.mul (v128.load offset=32 (local.get $r3)) (local.get $xq2)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 12-15: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=48 (local.get $r2)) (local.get $xq3)))
+              (local.tee $pb (f32x4.mul (v128.load offset=48 (local.get $r3)) (local.get $xq3)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 16-19: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=64 (local.get $r2)) (local.get $xq4)))
+              (local.tee $pb (f32x4.mul (v128.load offset=64 (local.get $r3)) (local.get $xq4)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 20-23: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=80 (local.get $r2)) (local.get $xq5)))
+              (local.tee $pb (f32x4.mul (v128.load offset=80 (local.get $r3)) (local.get $xq5)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 24-27: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=96 (local.get $r2)) (local.get $xq6)))
+              (local.tee $pb (f32x4.mul (v128.load offset=96 (local.get $r3)) (local.get $xq6)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              ;; columns 28-31: the products of both rows (f32), kept for the next three columns
+              (local.tee $pa (f32x4.mul (v128.load offset=112 (local.get $r2)) (local.get $xq7)))
+              (local.tee $pb (f32x4.mul (v128.load offset=112 (local.get $r3)) (local.get $xq7)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+              (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+              (local.set $cd)
+              (local.set $r0 (i32.add (local.get $r0) (i32.const 128)))
+              (local.set $r1 (i32.add (local.get $r1) (i32.const 128)))
+              (local.set $r2 (i32.add (local.get $r2) (i32.const 128)))
+              (local.set $r3 (i32.add (local.get $r3) (i32.const 128)))
+              (br_if $cols32 (i32.ne (local.tee $xp (i32.add (local.get $xp) (i32.const 128))) (local.get $end32))))))
+        ;; then 4 at a time
+        (block $quads
+          (loop $cols4
+            (br_if $quads (i32.eq (local.get $xp) (local.get $end4)))
+            (local.get $ab)
+            ;; columns 0-3: the products of both rows (f32), kept for the next three columns
+            (local.tee $pa (f32x4.mul (v128.load offset=0 (local.get $r0)) (local.tee $xq0 (v128.load offset=0 (local.get $xp)))))
+            (local.tee $pb (f32x4.mul (v128.load offset=0 (local.get $r1)) (local.get $xq0)))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+            (local.set $ab)
+            (local.get $cd)
+            ;; columns 0-3: the products of both rows (f32), kept for the next three columns
+            (local.tee $pa (f32x4.mul (v128.load offset=0 (local.get $r2)) (local.get $xq0)))
+            (local.tee $pb (f32x4.mul (v128.load offset=0 (local.get $r3)) (local.get $xq0)))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 0 1 2 3 16 17 18 19 0 1 2 3 16 17 18 19)))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 4 5 6 7 20 21 22 23 4 5 6 7 20 21 22 23 (local.get $pa) (local.get $pb))))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 24 25 26 27 8 9 10 11 24 25 26 27 (local.get $pa) (local.get $pb))))
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 12 13 14 15 28 29 30 31 12 13 14 15 28 29 30 31 (local.get $pa) (local.get $pb))))
+            (local.set $cd)
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 16)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 16)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 16)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+            (br $cols4)))
+        ;; then the last columns (cols % 4) one at a time: the four rows' products as floats in lanes 0 and 1
+        (block $singles
+          (loop $cols1
+            (br_if $singles (i32.eq (local.get $xp) (local.get $end)))
+            (local.set $ab (f64x2.add (local.get $ab) (f64x2.promote_low_f32x4 (f32x4.replace_lane 1
+              (f32x4.splat (f32.mul (f32.load (local.get $r0)) (local.tee $xs (f32.load (local.get $xp)))))
+              (f32.mul (f32.load (local.get $r1)) (local.get $xs))))))
+            (local.set $cd (f64x2.add (local.get $cd) (f64x2.promote_low_f32x4 (f32x4.replace_lane 1
+              (f32x4.splat (f32.mul (f32.load (local.get $r2)) (local.get $xs)))
+              (f32.mul (f32.load (local.get $r3)) (local.get $xs))))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 4)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 4)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+            (br $cols1)))
+        ;; (float) sum for the four rows: each double rounded to nearest, as Java's cast
+        (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (local.get $ab)) (f32x4.demote_f64x2_zero (local.get $cd))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.shl (local.get $stride) (i32.const 2))))
+        (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
+        (br $group))))
+
 )
