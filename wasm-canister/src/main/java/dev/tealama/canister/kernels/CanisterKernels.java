@@ -14,7 +14,7 @@ import dev.tealama.tensor.QuantizedVector;
 import java.util.Arrays;
 
 /**
- * The canister's kernels: Q8_0, Q4_0 and F32 matrices in the weight arena go to the Wasm SIMD kernels
+ * The canister's kernels: Q8_0, Q4_0, F32 and F16 matrices in the weight arena go to the Wasm SIMD kernels
  * ({@link SimdKernels}), which read the weights where they lie (no copy) and give the scalar kernels' bits; every
  * other case (other weight types, weights not in the arena, rows left over after groups of four) runs core's
  * {@link ScalarKernels}, the reference. Matrices the load repacked into {@link PackedLayout} (their groups of four
@@ -38,7 +38,7 @@ public final class CanisterKernels implements Kernels {
 
     @Override
     public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
-        if (matmulF32(w, x, count, out, rowStart, rowEnd)) {
+        if (matmulFloatWeights(w, x, count, out, rowStart, rowEnd)) {
             return;
         }
         GgmlType type = w.format().type();
@@ -99,21 +99,25 @@ public final class CanisterKernels implements Kernels {
     }
 
     /**
-     * An F32 matrix in the arena times F32 activations: its groups of four rows in {@link SimdKernels#f32Rows4} (one
-     * call per token: the kernel is bound by its per-product work, which a batch would not share), the rows left over
-     * in the scalar kernels. The kernel reads the weights where they lie and the activations' float array in place.
+     * An F32 or F16 matrix in the arena times its float activations (F16: rounded to halves): its groups of four rows
+     * in {@link SimdKernels#f32Rows4} / {@link SimdKernels#f16Rows4} (one call per token: the kernels are bound by
+     * their per-product work, which a batch would not share), the rows left over in the scalar kernels. The kernels
+     * read the weights where they lie and the activations' float array in place.
      *
      * @return false if this is not such a case (nothing was done)
      */
-    private boolean matmulF32(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
-        if (w.format().type() != GgmlType.F32 || !(w.source() instanceof WeightArena) || count == 0
-                || x[0].type() != ActivationType.F32) {
+    private boolean matmulFloatWeights(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart,
+                                       int rowEnd) {
+        GgmlType type = w.format().type();
+        ActivationType activations = type == GgmlType.F32 ? ActivationType.F32 : ActivationType.F16;
+        if ((type != GgmlType.F32 && type != GgmlType.F16) || !(w.source() instanceof WeightArena) || count == 0
+                || x[0].type() != activations) {
             return false;
         }
         int cols = w.cols();
         for (int t = 0; t < count; t++) {
-            if (x[t].type() != ActivationType.F32 || x[t].length() < cols) {
-                // the kernel would read other memory: refuse as core's F32Format.dot does
+            if (x[t].type() != activations || x[t].length() < cols) {
+                // the kernel would read other memory: refuse as core's dot products do
                 throw new IllegalArgumentException("token " + t + ": " + x[t].length() + " " + x[t].type()
                         + " activations for the " + cols + " columns of " + w.name());
             }
@@ -125,8 +129,12 @@ public final class CanisterKernels implements Kernels {
             // addresses of Java arrays stay valid until the next allocation: none happens until the kernel returns
             for (int t = 0; t < count; t++) {
                 int values = (int) LinearMemory.addressOf(x[t].values(), 0);
-                SimdKernels.f32Rows4(first, w.rowBytes(), groups, cols, values,
-                        (int) LinearMemory.addressOf(out[t], rowStart));
+                int o = (int) LinearMemory.addressOf(out[t], rowStart);
+                if (type == GgmlType.F32) {
+                    SimdKernels.f32Rows4(first, w.rowBytes(), groups, cols, values, o);
+                } else {
+                    SimdKernels.f16Rows4(first, w.rowBytes(), groups, cols, values, o);
+                }
             }
         }
         int done = rowStart + 4 * groups;

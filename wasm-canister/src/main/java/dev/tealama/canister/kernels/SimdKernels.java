@@ -103,7 +103,8 @@ final class SimdKernels {
     @Import(module = "kernels", name = "f16_mad")
     static native void f16Mad(int v, float s, int acc, int fused, int n);
 
-    // F32 matrices (core's F32Format.dot: each product rounded to float, summed in one double per row in index order).
+    // F32 and F16 matrices (core's F32Format.dot / F16Format.dot: each product rounded to float, summed in one double
+    // per row in index order).
 
     /**
      * Groups of four F32 rows ({@code w} the first row's first byte, {@code stride} bytes per row) times one token's
@@ -111,4 +112,8 @@ final class SimdKernels {
      */
     @Import(module = "kernels", name = "f32_rows4_t1")
     static native void f32Rows4(int w, int stride, int groups, int cols, int x, int out);
+
+    /** As {@link #f32Rows4} for F16 rows; {@code x}: the activations already rounded to halves, as floats. */
+    @Import(module = "kernels", name = "f16_rows4_t1")
+    static native void f16Rows4(int w, int stride, int groups, int cols, int x, int out);
 }
