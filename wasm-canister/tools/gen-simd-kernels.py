@@ -448,6 +448,147 @@ def attention_kernels():
     return "\n".join(out)
 
 
+# ---- F32 and F16 matrices ----------------------------------------------------------------------------------------
+
+def f16_halves_as_f32(load, indent, emit):
+    """Emits a statement leaving in $hs the four halves `load` gives (an i32x4 expression, sign-extended) as
+    sign | exponent-and-mantissa << 13, and returns the expression widening them exactly to f32x4, as core's
+    Float16.toFloat: $hs times 2^112 (zero, subnormals, normals), or where the half's exponent is all ones
+    ($hs << 4 >= 0xF8000000) the f32 exponent set to all ones (infinities; NaNs stay NaNs, not made quiet, which
+    changes no result that is not NaN)."""
+    emit(indent + "(local.set $hs (v128.and (i32x4.shl %s (i32.const 13)) %s))" % (load, splat4("0x8FFFE000")))
+    return ("(v128.bitselect (v128.or (local.get $hs) %s)"
+            " (f32x4.mul (local.get $hs) (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))"
+            " (i32x4.ge_u (i32x4.shl (local.get $hs) (i32.const 4)) %s))" % (splat4("0x7F800000"), splat4("0xF8000000")))
+
+
+def float_weights(fmt, row, q, indent, emit):
+    """The f32x4 expression of four weights of `row` (columns 4q..4q+3 from its pointer); F16 emits a statement
+    first."""
+    if fmt == "f32":
+        return "(v128.load offset=%d (local.get %s))" % (16 * q, row)
+    return f16_halves_as_f32("(i32x4.extend_low_i16x8_s (v128.load64_zero offset=%d (local.get %s)))" % (8 * q, row),
+                             indent, emit)
+
+
+def float_pair_columns(emit, fmt, acc, ra, rb, quads, first_x, indent):
+    """Statements adding to the f64x2 accumulator acc (lane 0: row ra, lane 1: row rb) the products of `quads` groups
+    of four columns, column after column: each product rounded to f32 (f32x4.mul, as Java's float multiply), then
+    both rows' products of one column moved into lanes 0 and 1 (one shuffle), widened exactly (f64x2.promote_low_f32x4)
+    and added (f64x2.add): the same double additions, in the same order, as core's F32Format.dot / F16Format.dot for
+    each row. The accumulator stays on the stack meanwhile (each f64x2.add takes it from there; the statements in
+    between leave the stack as they find it). first_x: this pair loads each quad of activations from $xp (keeping it
+    in $xqQ for the other pair); otherwise it reads $xqQ."""
+    emit(indent + "(local.get %s)" % acc)
+    for q in range(quads):
+        if first_x:
+            x = "(local.tee $xq%d (v128.load offset=%d (local.get $xp)))" % (q, 16 * q)
+        else:
+            x = "(local.get $xq%d)" % q
+        emit(indent + ";; columns %d-%d: the products of both rows (f32), kept for the next three columns" % (4 * q, 4 * q + 3))
+        emit(indent + "(local.tee $pa (f32x4.mul %s %s))" % (float_weights(fmt, ra, q, indent, emit), x))
+        emit(indent + "(local.tee $pb (f32x4.mul %s (local.get $xq%d)))" % (float_weights(fmt, rb, q, indent, emit), q))
+        for j in range(4):
+            lanes = " ".join(str(4 * j + b) for b in range(4)) + " " + " ".join(str(16 + 4 * j + b) for b in range(4))
+            lanes += " " + lanes  # the upper half is not used
+            operands = "" if j == 0 else " (local.get $pa) (local.get $pb)"  # column 0: the products on the stack
+            emit(indent + "(f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle %s%s)))" % (lanes, operands))
+    emit(indent + "(local.set %s)" % acc)
+
+
+def float_step(emit, fmt, quads, indent):
+    """Statements for `quads` groups of four columns of the four rows, then the row pointers moved past them."""
+    float_pair_columns(emit, fmt, "$ab", "$r0", "$r1", quads, True, indent)
+    float_pair_columns(emit, fmt, "$cd", "$r2", "$r3", quads, False, indent)
+    for r in range(4):
+        emit(indent + "(local.set $r%d (i32.add (local.get $r%d) (i32.const %d)))"
+             % (r, r, (16 if fmt == "f32" else 8) * quads))
+
+
+def float_kernel(fmt):
+    """F32 or F16 weights times one token's f32 activations (for F16 already rounded to halves, as core's F16
+    activations are), groups of four rows, as core's F32Format.dot / F16Format.dot: each product rounded to float,
+    the products added to one double per row in index order. Two f64x2 accumulators hold the four rows' sums ($ab:
+    rows 0 and 1, $cd: rows 2 and 3); each lane sees exactly the scalar kernel's additions."""
+    unroll = 8  # quads of columns per iteration of the main loop: 32 columns
+    size = 4 if fmt == "f32" else 2  # bytes per weight
+    name = "%s_rows4_t1" % fmt
+    out = []
+    emit = out.append
+    emit("  ;; %s: %s rows times f32 activations, as core's %sFormat.dot: sum += (double) (w[i] * x[i]),"
+         % (name, fmt.upper(), fmt.upper()))
+    emit("  ;; i in order, one double per row, then (float) sum. $w first row, $stride bytes per row, $groups groups of")
+    emit("  ;; four rows, $cols columns (any count), $x the activations (f32), $out the 4 * $groups results.")
+    emit("  ;; Columns go 32 at a time, then 4 at a time, then one at a time: each row's additions stay in index order.")
+    emit('  (func (export "%s") (param $w i32) (param $stride i32) (param $groups i32) (param $cols i32)'
+         ' (param $x i32) (param $out i32)' % name)
+    emit("    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $xp i32)")
+    emit("    (local $end32 i32) (local $end4 i32) (local $end i32) (local $xs f32)")
+    emit("    (local $ab v128) (local $cd v128) (local $pa v128) (local $pb v128) "
+         + " ".join("(local $xq%d v128)" % q for q in range(unroll)) + (" (local $hs v128)" if fmt == "f16" else ""))
+    emit("    (local.set $end32 (i32.add (local.get $x) (i32.shl (i32.and (local.get $cols) (i32.const -32)) (i32.const 2))))")
+    emit("    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2))))")
+    emit("    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $cols) (i32.const 2))))")
+    emit("    (block $done")
+    emit("      (loop $group")
+    emit("        (br_if $done (i32.eqz (local.get $groups)))")
+    emit("        (local.set $r0 (local.get $w))")
+    for r in range(1, 4):
+        emit("        (local.set $r%d (i32.add (local.get $r%d) (local.get $stride)))" % (r, r - 1))
+    emit("        (local.set $xp (local.get $x))")
+    emit("        (local.set $ab (v128.const i64x2 0 0))")
+    emit("        (local.set $cd (v128.const i64x2 0 0))")
+    emit("        ;; 32 columns at a time")
+    emit("        (if (i32.ne (local.get $xp) (local.get $end32))")
+    emit("          (then")
+    emit("            (loop $cols32")
+    float_step(emit, fmt, unroll, "              ")
+    emit("              (br_if $cols32 (i32.ne (local.tee $xp (i32.add (local.get $xp) (i32.const %d)))"
+         " (local.get $end32))))))" % (16 * unroll))
+    emit("        ;; then 4 at a time")
+    emit("        (block $quads")
+    emit("          (loop $cols4")
+    emit("            (br_if $quads (i32.eq (local.get $xp) (local.get $end4)))")
+    float_step(emit, fmt, 1, "            ")
+    emit("            (local.set $xp (i32.add (local.get $xp) (i32.const 16)))")
+    emit("            (br $cols4)))")
+    emit("        ;; then the last columns (cols % 4) one at a time")
+    emit("        (block $singles")
+    emit("          (loop $cols1")
+    emit("            (br_if $singles (i32.eq (local.get $xp) (local.get $end)))")
+    if fmt == "f32":
+        emit("            ;; the four rows' products as floats in lanes 0 and 1")
+        emit("            (local.set $ab (f64x2.add (local.get $ab) (f64x2.promote_low_f32x4 (f32x4.replace_lane 1")
+        emit("              (f32x4.splat (f32.mul (f32.load (local.get $r0)) (local.tee $xs (f32.load (local.get $xp)))))")
+        emit("              (f32.mul (f32.load (local.get $r1)) (local.get $xs))))))")
+        emit("            (local.set $cd (f64x2.add (local.get $cd) (f64x2.promote_low_f32x4 (f32x4.replace_lane 1")
+        emit("              (f32x4.splat (f32.mul (f32.load (local.get $r2)) (local.get $xs)))")
+        emit("              (f32.mul (f32.load (local.get $r3)) (local.get $xs))))))")
+    else:
+        emit("            ;; the four rows' halves in four lanes, widened, times the activation: rows 0, 1 in lanes 0, 1,")
+        emit("            ;; rows 2, 3 moved there")
+        halves = ("(i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat"
+                  " (i32.load16_s (local.get $r0))) (i32.load16_s (local.get $r1))) (i32.load16_s (local.get $r2)))"
+                  " (i32.load16_s (local.get $r3)))")
+        widened = f16_halves_as_f32(halves, "            ", emit)
+        emit("            (local.set $pa (f32x4.mul %s (f32x4.splat (f32.load (local.get $xp)))))" % widened)
+        emit("            (local.set $ab (f64x2.add (local.get $ab) (f64x2.promote_low_f32x4 (local.get $pa))))")
+        emit("            (local.set $cd (f64x2.add (local.get $cd) (f64x2.promote_low_f32x4"
+             " (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pa) (local.get $pa)))))")
+    for r in range(4):
+        emit("            (local.set $r%d (i32.add (local.get $r%d) (i32.const %d)))" % (r, r, size))
+    emit("            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))")
+    emit("            (br $cols1)))")
+    emit("        ;; (float) sum for the four rows: each double rounded to nearest, as Java's cast")
+    emit("        (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23")
+    emit("          (f32x4.demote_f64x2_zero (local.get $ab)) (f32x4.demote_f64x2_zero (local.get $cd))))")
+    emit("        (local.set $out (i32.add (local.get $out) (i32.const 16)))")
+    emit("        (local.set $w (i32.add (local.get $w) (i32.shl (local.get $stride) (i32.const 2))))")
+    emit("        (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))")
+    emit("        (br $group))))")
+    emit("")
+    return "\n".join(out)
+
 def main():
     parts = [HEADER]
     for fmt in ("q8_0", "q4_0"):
@@ -459,6 +600,8 @@ def main():
         for tokens in (1, 4, 8, 16):
             parts.append(packed_kernel(fmt, tokens))
     parts.append(attention_kernels())
+    for fmt in ("f32", "f16"):
+        parts.append(float_kernel(fmt))
     parts.append(")\n")
     print("\n".join(parts), end="")
 

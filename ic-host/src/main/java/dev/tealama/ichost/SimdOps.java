@@ -350,6 +350,15 @@ final class SimdOps {
         put(ops, OpCode.F32x4_DIV, Shape.BINARY, f32x4((x, y) -> x / y));
         put(ops, OpCode.F32x4_CONVERT_I32x4_S, Shape.UNARY,
                 a -> ofF32(i32(a[0], a[1], 0), i32(a[0], a[1], 1), i32(a[0], a[1], 2), i32(a[0], a[1], 3)));
+        // f64x2 (the F32 matrix kernels: products widened and summed in double, as core's F32Format.dot; Java's
+        // double arithmetic and float <-> double conversions are IEEE 754 with round-to-nearest, as Wasm's)
+        put(ops, OpCode.F64x2_ADD, Shape.BINARY, a -> new long[] {
+                Double.doubleToRawLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(a[2])),
+                Double.doubleToRawLongBits(Double.longBitsToDouble(a[1]) + Double.longBitsToDouble(a[3]))});
+        put(ops, OpCode.F64x2_PROMOTE_LOW_F32x4, Shape.UNARY, a -> new long[] {
+                Double.doubleToRawLongBits(f32(a[0], a[1], 0)), Double.doubleToRawLongBits(f32(a[0], a[1], 1))});
+        put(ops, OpCode.F32x4_DEMOTE_LOW_F64x2_ZERO, Shape.UNARY,
+                a -> ofF32((float) Double.longBitsToDouble(a[0]), (float) Double.longBitsToDouble(a[1]), 0f, 0f));
         return ops;
     }
 

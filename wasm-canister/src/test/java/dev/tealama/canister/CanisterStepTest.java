@@ -16,7 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tokens are those of an unbounded run.
  */
 class CanisterStepTest {
-    /** Small enough that one token of stories260K (≈ 50 M instructions) takes several steps. */
+    /**
+     * Small enough that the test's prompt and 40 tokens of stories260K (≈ 2.2–2.4 M instructions a token with the F32
+     * SIMD kernel, ≈ 50 M before it; ~200 M in all) take many steps. Not smaller: the step sizing counts work units
+     * (weights), and on this tiny model the work outside the matrices now weighs as much as them, so under a few M
+     * a step's unit estimate can miss by more than the twentieth it keeps back (seen trying 6 M: a 6.16 M step).
+     */
     static final long BUDGET = 20_000_000;
 
     static TestCanister canister;
@@ -64,7 +69,7 @@ class CanisterStepTest {
             done = nowDone;
         }
         assertTrue(ingestionSteps >= 3, "the prompt took " + ingestionSteps + " steps");
-        assertTrue(g.steps().size() >= 40, "40 tokens took only " + g.steps().size() + " steps");
+        assertTrue(g.steps().size() >= 10, "the prompt and 40 tokens took only " + g.steps().size() + " steps");
         assertEquals("max_tokens", g.last().get("finish_reason"));
 
         JvmReference.Run jvm = JvmReference.generate(model, "plain", prompt, SamplingOptions.greedy(), 40, 128);

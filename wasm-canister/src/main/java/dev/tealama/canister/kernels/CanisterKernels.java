@@ -14,7 +14,7 @@ import dev.tealama.tensor.QuantizedVector;
 import java.util.Arrays;
 
 /**
- * The canister's kernels: Q8_0 and Q4_0 matrices in the weight arena go to the Wasm SIMD kernels
+ * The canister's kernels: Q8_0, Q4_0, F32 and F16 matrices in the weight arena go to the Wasm SIMD kernels
  * ({@link SimdKernels}), which read the weights where they lie (no copy) and give the scalar kernels' bits; every
  * other case (other weight types, weights not in the arena, rows left over after groups of four) runs core's
  * {@link ScalarKernels}, the reference. Matrices the load repacked into {@link PackedLayout} (their groups of four
@@ -38,6 +38,9 @@ public final class CanisterKernels implements Kernels {
 
     @Override
     public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
+        if (matmulFloatWeights(w, x, count, out, rowStart, rowEnd)) {
+            return;
+        }
         GgmlType type = w.format().type();
         boolean simd = (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && w.source() instanceof WeightArena
                 && count > 0 && x[0].type() == ActivationType.Q8_0;
@@ -93,6 +96,52 @@ public final class CanisterKernels implements Kernels {
         if (done < rowEnd) {
             scalar.matmul(w, x, count, out, done, rowEnd);
         }
+    }
+
+    /**
+     * An F32 or F16 matrix in the arena times its float activations (F16: rounded to halves): its groups of four rows
+     * in {@link SimdKernels#f32Rows4} / {@link SimdKernels#f16Rows4} (one call per token: the kernels are bound by
+     * their per-product work, which a batch would not share), the rows left over in the scalar kernels. The kernels
+     * read the weights where they lie and the activations' float array in place.
+     *
+     * @return false if this is not such a case (nothing was done)
+     */
+    private boolean matmulFloatWeights(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart,
+                                       int rowEnd) {
+        GgmlType type = w.format().type();
+        ActivationType activations = type == GgmlType.F32 ? ActivationType.F32 : ActivationType.F16;
+        if ((type != GgmlType.F32 && type != GgmlType.F16) || !(w.source() instanceof WeightArena) || count == 0
+                || x[0].type() != activations) {
+            return false;
+        }
+        int cols = w.cols();
+        for (int t = 0; t < count; t++) {
+            if (x[t].type() != activations || x[t].length() < cols) {
+                // the kernel would read other memory: refuse as core's dot products do
+                throw new IllegalArgumentException("token " + t + ": " + x[t].length() + " " + x[t].type()
+                        + " activations for the " + cols + " columns of " + w.name());
+            }
+        }
+        int groups = (rowEnd - rowStart) / 4;
+        if (groups > 0) {
+            WeightArena arena = (WeightArena) w.source();
+            int first = (int) arena.address(w.rowOffset(rowStart)); // a Wasm address: u32 in an i32
+            // addresses of Java arrays stay valid until the next allocation: none happens until the kernel returns
+            for (int t = 0; t < count; t++) {
+                int values = (int) LinearMemory.addressOf(x[t].values(), 0);
+                int o = (int) LinearMemory.addressOf(out[t], rowStart);
+                if (type == GgmlType.F32) {
+                    SimdKernels.f32Rows4(first, w.rowBytes(), groups, cols, values, o);
+                } else {
+                    SimdKernels.f16Rows4(first, w.rowBytes(), groups, cols, values, o);
+                }
+            }
+        }
+        int done = rowStart + 4 * groups;
+        if (done < rowEnd) {
+            scalar.matmul(w, x, count, out, done, rowEnd);
+        }
+        return true;
     }
 
     /**

@@ -102,4 +102,18 @@ final class SimdKernels {
     /** acc[i] = half(Attention.fma(v[i], s, acc[i])) for i < fused, half(acc[i] + v[i] * s) for fused <= i < n. */
     @Import(module = "kernels", name = "f16_mad")
     static native void f16Mad(int v, float s, int acc, int fused, int n);
+
+    // F32 and F16 matrices (core's F32Format.dot / F16Format.dot: each product rounded to float, summed in one double
+    // per row in index order).
+
+    /**
+     * Groups of four F32 rows ({@code w} the first row's first byte, {@code stride} bytes per row) times one token's
+     * f32 activations ({@code x}, {@code cols} of them, any count): the {@code 4 * groups} results to {@code out}.
+     */
+    @Import(module = "kernels", name = "f32_rows4_t1")
+    static native void f32Rows4(int w, int stride, int groups, int cols, int x, int out);
+
+    /** As {@link #f32Rows4} for F16 rows; {@code x}: the activations already rounded to halves, as floats. */
+    @Import(module = "kernels", name = "f16_rows4_t1")
+    static native void f16Rows4(int w, int stride, int groups, int cols, int x, int out);
 }
