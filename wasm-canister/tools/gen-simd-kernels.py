@@ -620,23 +620,23 @@ def kquant_kernel(fmt, tokens):
             emit("          ;; 16 l's from 16j, L = ql[64h+16j..], L2 = ql[64h+32+16j..], H = qh[32h+16j..]:")
             emit("          ;; sub-block 8h+j: L & 15 | (H & 3) << 4; 8h+2+j: L2 & 15 | (H >> 2 & 3) << 4;")
             emit("          ;; 8h+4+j: L >> 4 | (H >> 4 & 3) << 4; 8h+6+j: L2 >> 4 | (H >> 6) << 4")
+            emit("          ;; (each as one bitselect: bits 4-5 from H shifted, the others from the low part)")
             for h in range(2):
                 for j in range(2):
-                    emit("          (local.set $v (v128.load offset=%d %s))" % (64 * h + 16 * j, row))
-                    emit("          (local.set $v2 (v128.load offset=%d %s))" % (64 * h + 32 + 16 * j, row))
-                    emit("          (local.set $hb (v128.load offset=%d %s))" % (128 + 32 * h + 16 * j, row))
                     parts = [
-                        (8 * h + j, "(v128.and (local.get $v) %s)" % i8x16(15),
-                         "(i8x16.shl (local.get $hb) (i32.const 4))"),
-                        (8 * h + 2 + j, "(v128.and (local.get $v2) %s)" % i8x16(15),
-                         "(i8x16.shl (local.get $hb) (i32.const 2))"),
-                        (8 * h + 4 + j, "(i8x16.shr_u (local.get $v) (i32.const 4))", "(local.get $hb)"),
-                        (8 * h + 6 + j, "(i8x16.shr_u (local.get $v2) (i32.const 4))",
-                         "(i8x16.shr_u (local.get $hb) (i32.const 2))"),
+                        (8 * h + j, "(i8x16.shl (local.tee $hb (v128.load offset=%d %s)) (i32.const 4))"
+                         % (128 + 32 * h + 16 * j, row),
+                         "(v128.and (local.tee $v (v128.load offset=%d %s)) %s)" % (64 * h + 16 * j, row, i8x16(15))),
+                        (8 * h + 2 + j, "(i8x16.shl (local.get $hb) (i32.const 2))",
+                         "(v128.and (local.tee $v2 (v128.load offset=%d %s)) %s)"
+                         % (64 * h + 32 + 16 * j, row, i8x16(15))),
+                        (8 * h + 4 + j, "(local.get $hb)", "(i8x16.shr_u (local.get $v) (i32.const 4))"),
+                        (8 * h + 6 + j, "(i8x16.shr_u (local.get $hb) (i32.const 2))",
+                         "(i8x16.shr_u (local.get $v2) (i32.const 4))"),
                     ]
-                    for index, low, high in parts:
-                        emit("          (local.set $n%d (i8x16.sub (v128.or %s (v128.and %s %s)) %s))"
-                             % (index, low, high, i8x16(0x30), i8x16(32)))
+                    for index, high, low in parts:
+                        emit("          (local.set $n%d (i8x16.sub (v128.bitselect %s %s %s) %s))"
+                             % (index, high, low, i8x16(0x30), i8x16(32)))
             emit("          ;; the int8 scales as i16, then per pair m of sub-blocks the i16 pair (scale 2m, scale 2m+1)")
             emit("          (local.set $v (v128.load offset=192 %s))" % row)
             emit("          (local.set $s (i16x8.extend_low_i8x16_s (local.get $v)))")
