@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 /**
  * Every committed model with a llama.cpp reference, and the Q6_K one of ../shared, in the canister: greedy tokens as
  * llama.cpp's, tokens and last logits as the JVM's. Covers every weight format the test models use (F32, Q8_0, Q4_0,
- * Q4_K, Q6_K) and both tokenizers under TeaVM. Extended: the two models of the default run are in {@link CanisterGenerationTest}.
+ * Q4_K, Q6_K) and both tokenizers under TeaVM. Extended: the two models of the default run are in
+ * {@link CanisterGenerationTest}.
  */
 @Tag("extended")
 class CanisterAllModelsTest {

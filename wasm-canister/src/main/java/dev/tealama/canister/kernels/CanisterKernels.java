@@ -99,11 +99,14 @@ public final class CanisterKernels implements Kernels {
         }
     }
 
-    /** Whether {@code w} is a Q4_K or Q6_K matrix in the arena multiplied by Q8_K activations (the K-quant kernels). */
+    /**
+     * Whether {@code w} is a Q4_K or Q6_K matrix in the arena multiplied by Q8_K activations (the K-quant kernels,
+     * which need at least one super-block per row).
+     */
     private static boolean kQuantInArena(Matrix w, QuantizedVector[] x, int count) {
         GgmlType type = w.format().type();
         return (type == GgmlType.Q4_K || type == GgmlType.Q6_K) && w.source() instanceof WeightArena && count > 0
-                && x[0].type() == ActivationType.Q8_K;
+                && x[0].type() == ActivationType.Q8_K && w.cols() >= 256;
     }
 
     /**

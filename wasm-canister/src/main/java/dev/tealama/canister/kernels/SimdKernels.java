@@ -6,8 +6,8 @@ import org.teavm.interop.Import;
  * The hand-written Wasm SIMD kernels of {@code src/main/wat/simd-kernels.wat} (module {@code kernels}, merged into the
  * canister at build time): groups of four weight rows times 1, 4, 8 or 16 tokens' Q8_0 activations (Q4_K and Q6_K:
  * 1 or 4 tokens' Q8_K activations), one f32 lane per row, with the float arithmetic of core's scalar dot products in
- * the same order (see the .wat file). Every argument is a Wasm memory address or a count; the caller guarantees the ranges are valid (a wrong address reads
- * other memory or traps: it cannot be checked here).
+ * the same order (see the .wat file). Every argument is a Wasm memory address or a count; the caller guarantees the
+ * ranges are valid (a wrong address reads other memory or traps: it cannot be checked here).
  *
  * <p>Arguments: {@code w} the first row's first byte, {@code stride} bytes per row, {@code groups} groups of four
  * rows, {@code blocks} 32-element blocks per row; per token {@code xq} its int8 quants, {@code xd} its f32 block
