@@ -589,6 +589,281 @@ def float_kernel(fmt):
     emit("")
     return "\n".join(out)
 
+
+# ---- K-quants: Q4_K and Q6_K weights against Q8_K activations --------------------------------------------------------
+
+KQUANT_COMMENT = """\
+  ;; ---- K-quants: Q4_K and Q6_K (GGUF layout) against Q8_K activations ----------------------------------------------
+  ;;
+  ;; Core's Q4_KFormat.dot / Q6_KFormat.dot keep, per row, eight float sums s0..s7, one per "lane" (element index
+  ;; mod 8): per 256-element super-block, s_l += (d_w * d_x) * (float) aux32[l], where aux32[l] is the exact integer
+  ;; sum over the block's elements of lane l of scale * quant * activation; Q4_K also keeps sum, from which it
+  ;; subtracts (dmin_w * d_x) * (float) (sum over sub-blocks of min * the activations' sum); at the end
+  ;; sum = sum + s0 + s1 + ... + s7, left to right (Q6_K's sum starts at +0).
+  ;; Here each row keeps its s0..s3 and s4..s7 in two f32x4 accumulators; a 16-byte vector of quants starting at an
+  ;; element index that is a multiple of 16 gives, through i16x8.extmul_low / _high with the activations, its
+  ;; lanes 0..7 in the i16 lanes 0..7 (element index mod 8). Two sub-blocks' i16 lane sums are interleaved and
+  ;; multiplied by their two scales with one i32x4.dot_i16x8_s per half (lanes 0-3, 4-7): the integers are exact
+  ;; (|i16 sums| <= 7,680, |aux32| < 2^24), so only the float steps matter, and they are core's, in core's order.
+  ;; The mins' sum (Q4_K) is exact integers too: the four rows' partial sums are folded into one lane per row.
+  ;; At the end the accumulators are transposed to lanes = rows and added to sum one lane index after the other.
+  ;;
+  ;; Arguments: $w, $stride, $groups as above; $blocks 256-element super-blocks per row (at least 1); per token
+  ;; $xqT its Q8_K quants (int8), $xdT its f32 block scales, $xsT (Q4_K) its i16 sums per 16 quants, $outT its
+  ;; 4 * $groups f32 results.
+"""
+
+ZERO = "(v128.const i32x4 0 0 0 0)"
+INTERLEAVE_LOW = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23]
+INTERLEAVE_HIGH = [8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31]
+
+
+def shuffle(indices, a, b):
+    return "(i8x16.shuffle %s %s %s)" % (" ".join(str(i) for i in indices), a, b)
+
+
+def get(name):
+    return "(local.get %s)" % name
+
+
+def i8x16(value):
+    return "(v128.const i8x16 %s)" % " ".join([str(value)] * 16)
+
+
+def broadcast_lane(vector, lane):
+    """A 32-bit lane of vector copied to all four lanes (one i8x16.shuffle)."""
+    return shuffle([4 * lane + i for i in range(4)] * 4, vector, vector)
+
+
+def gather_f16(offset, dst, indent):
+    """Statements leaving in dst, as f32x4 (lane r = row r), the F16 values at $r0..$r3 + offset widened exactly
+    as core's Float16.toFloat (as in the kernels above). Uses $h, $s, $k."""
+    return "\n".join(indent + line for line in [
+        "(local.set $h (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1",
+        "  (i32x4.splat (i32.load16_s offset=%d (local.get $r0))) (i32.load16_s offset=%d (local.get $r1)))"
+        % (offset, offset),
+        "  (i32.load16_s offset=%d (local.get $r2))) (i32.load16_s offset=%d (local.get $r3))))" % (offset, offset),
+        "(local.set $s (v128.and (i32x4.shl (local.get $h) (i32.const 13)) %s))" % splat4("0x8FFFE000"),
+        "(local.set $k (i32x4.shl (local.get $h) (i32.const 17)))",
+        "(local.set %s (v128.bitselect" % dst,
+        "  (v128.or (v128.or (local.get $s) %s)" % splat4("0x7F800000"),
+        "    (v128.and (i32x4.gt_u (local.get $k) %s) %s))" % (splat4("0xF8000000"), splat4("0x400000")),
+        "  (f32x4.mul (local.get $s) (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))",
+        "  (i32x4.ge_u (local.get $k) %s)))" % splat4("0xF8000000"),
+    ])
+
+
+def lane_products(n, x):
+    """i16x8: lane k = n[k] * x[k] + n[k + 8] * x[k + 8] (signed bytes; exact)."""
+    return "(i16x8.add (i16x8.extmul_low_i8x16_s %s %s) (i16x8.extmul_high_i8x16_s %s %s))" % (n, x, n, x)
+
+
+def pair_dot(emit, first, pa, pb, scales, indent):
+    """$lo / $hi (i32x4: lanes 0-3 / 4-7) += scale_a * pa + scale_b * pb, lane by lane: pa, pb are i16x8 lane sums
+    of two sub-blocks, scales an i16x8 of (scale_a, scale_b) pairs."""
+    for acc, order in (("$lo", INTERLEAVE_LOW), ("$hi", INTERLEAVE_HIGH)):
+        term = "(i32x4.dot_i16x8_s %s %s)" % (shuffle(order, get(pa), get(pb)), scales)
+        if first:
+            emit(indent + "(local.set %s %s)" % (acc, term))
+        else:
+            emit(indent + "(local.set %s (i32x4.add (local.get %s) %s))" % (acc, acc, term))
+
+
+def kquant_kernel(fmt, tokens):
+    q4 = fmt == "q4_k"
+    block_bytes = 144 if q4 else 210
+    T = range(tokens)
+    out = []
+    emit = out.append
+    params = ["(param $w i32) (param $stride i32) (param $groups i32) (param $blocks i32)"]
+    params += ["(param $xq%d i32)" % t for t in T] + ["(param $xd%d i32)" % t for t in T]
+    if q4:
+        params += ["(param $xs%d i32)" % t for t in T]
+    params += ["(param $out%d i32)" % t for t in T]
+    emit('  (func (export "%s_rows4_t%d") %s' % (fmt, tokens, " ".join(params)))
+    ints = ["$r0", "$r1", "$r2", "$r3", "$b"] + ["$q%d" % t for t in T] + ["$d%d" % t for t in T]
+    if q4:
+        ints += ["$g%d" % t for t in T]
+    emit("    " + " ".join("(local %s i32)" % name for name in ints))
+    vectors = ["$h", "$s", "$k", "$v", "$v2", "$hb", "$dw", "$pa", "$pb", "$lo", "$hi"]
+    vectors += ["$n%d" % i for i in range(16)] + ["$sp%d" % i for i in range(4 if q4 else 8)]
+    vectors += ["$x%d_%d" % (t, i) for t in T for i in range(16)]
+    vectors += ["$dt%d" % t for t in T] + ["$sum%d" % t for t in T]
+    vectors += ["$acc%d_%d_%d" % (t, r, j) for t in T for r in range(4) for j in range(2)]
+    if q4:
+        vectors += ["$dm", "$sm", "$md0", "$md1"] + ["$dmt%d" % t for t in T]
+        vectors += ["$gs%d_%d" % (t, j) for t in T for j in range(2)]
+        vectors += ["$m%d_%d" % (t, r) for t in T for r in range(4)]
+    emit("    " + " ".join("(local %s v128)" % name for name in vectors))
+    emit("    (block $done")
+    emit("      (loop $group")
+    emit("        (br_if $done (i32.eqz (local.get $groups)))")
+    emit("        (local.set $r0 (local.get $w))")
+    for r in range(1, 4):
+        emit("        (local.set $r%d (i32.add (local.get $r%d) (local.get $stride)))" % (r, r - 1))
+    for t in T:
+        emit("        (local.set $q%d (local.get $xq%d))" % (t, t))
+        emit("        (local.set $d%d (local.get $xd%d))" % (t, t))
+        if q4:
+            emit("        (local.set $g%d (local.get $xs%d))" % (t, t))
+        emit("        (local.set $sum%d %s)" % (t, ZERO))
+        for r in range(4):
+            for j in range(2):
+                emit("        (local.set $acc%d_%d_%d %s)" % (t, r, j, ZERO))
+    emit("        (local.set $b (local.get $blocks))")
+    emit("        (loop $block")
+    emit("          ;; the tokens' activations of this super-block: 16 vectors of 16 quants each")
+    for t in T:
+        for i in range(16):
+            emit("          (local.set $x%d_%d (v128.load offset=%d (local.get $q%d)))" % (t, i, 16 * i, t))
+        if q4:
+            emit("          (local.set $gs%d_0 (v128.load (local.get $g%d)))" % (t, t))
+            emit("          (local.set $gs%d_1 (v128.load offset=16 (local.get $g%d)))" % (t, t))
+    emit("          ;; d_w * d_x per token (lane r = row r), as core: Float16.toFloat(d) * xd[block]")
+    emit(gather_f16(0 if q4 else 208, "$dw", "          "))
+    if q4:
+        emit(gather_f16(2, "$dm", "          "))
+    for t in T:
+        dx = "(f32x4.splat (f32.load (local.get $d%d)))" % t
+        emit("          (local.set $dt%d (f32x4.mul (local.get $dw) %s))" % (t, dx))
+        if q4:
+            emit("          (local.set $dmt%d (f32x4.mul (local.get $dm) %s))" % (t, dx))
+    for r in range(4):
+        row = get("$r%d" % r)
+        emit("          ;; row %d: its quants and scales, decoded once for every token" % r)
+        if q4:
+            emit("          ;; the 6-bit scales (bytes 0-7) and mins (bytes 8-15) of KQuantScales, from bytes 4-15:")
+            emit("          ;; low bits from s[j] / s[j+4] (mins 4-7: s[j+4] >> 4), high bits (s[..] >> 6) << 4")
+            emit("          (local.set $sm (v128.or")
+            emit("            (v128.and %s" % shuffle([0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 24, 25, 26, 27],
+                                                       "(local.tee $v (v128.load offset=4 %s))" % row,
+                                                       "(i8x16.shr_u (local.get $v) (i32.const 4))"))
+            emit("              (v128.const i8x16 %s))" % " ".join(["63"] * 4 + ["15"] * 4 + ["63"] * 4 + ["15"] * 4))
+            emit("            %s))" % shuffle([16] * 4 + [0, 1, 2, 3] + [16] * 4 + [4, 5, 6, 7],
+                                               "(i8x16.shl (i8x16.shr_u (local.get $v) (i32.const 6)) (i32.const 4))",
+                                               ZERO))
+            emit("          ;; per chunk c the i16 pair (scale 2c, scale 2c + 1); each min twice, as i16")
+            for c in range(4):
+                emit("          (local.set $sp%d %s)" % (c, shuffle([2 * c, 16, 2 * c + 1, 16] * 4, "(local.get $sm)", ZERO)))
+            for j in range(2):
+                idx = []
+                for m in range(4):
+                    idx += [8 + 4 * j + m, 16, 8 + 4 * j + m, 16]
+                emit("          (local.set $md%d %s)" % (j, shuffle(idx, "(local.get $sm)", ZERO)))
+            emit("          ;; nibbles: $n(4c+j) the low ones of qs[32c+16j..] (elements 64c+16j..), $n(4c+2+j) the")
+            emit("          ;; high ones (elements 64c+32+16j..): $ni pairs with activation vector i")
+            for c in range(4):
+                for j in range(2):
+                    emit("          (local.set $n%d (v128.and (local.tee $v (v128.load offset=%d %s)) %s))"
+                         % (4 * c + j, 16 + 32 * c + 16 * j, row, i8x16(15)))
+                    emit("          (local.set $n%d (i8x16.shr_u (local.get $v) (i32.const 4)))" % (4 * c + 2 + j))
+        else:
+            emit("          ;; 6-bit values minus 32 of sub-block i (elements 16i..16i+15) in $ni: in half h, for the")
+            emit("          ;; 16 l's from 16j, L = ql[64h+16j..], L2 = ql[64h+32+16j..], H = qh[32h+16j..]:")
+            emit("          ;; sub-block 8h+j: L & 15 | (H & 3) << 4; 8h+2+j: L2 & 15 | (H >> 2 & 3) << 4;")
+            emit("          ;; 8h+4+j: L >> 4 | (H >> 4 & 3) << 4; 8h+6+j: L2 >> 4 | (H >> 6) << 4")
+            emit("          ;; (each as one bitselect: bits 4-5 from H shifted, the others from the low part)")
+            for h in range(2):
+                for j in range(2):
+                    parts = [
+                        (8 * h + j, "(i8x16.shl (local.tee $hb (v128.load offset=%d %s)) (i32.const 4))"
+                         % (128 + 32 * h + 16 * j, row),
+                         "(v128.and (local.tee $v (v128.load offset=%d %s)) %s)" % (64 * h + 16 * j, row, i8x16(15))),
+                        (8 * h + 2 + j, "(i8x16.shl (local.get $hb) (i32.const 2))",
+                         "(v128.and (local.tee $v2 (v128.load offset=%d %s)) %s)"
+                         % (64 * h + 32 + 16 * j, row, i8x16(15))),
+                        (8 * h + 4 + j, "(local.get $hb)", "(i8x16.shr_u (local.get $v) (i32.const 4))"),
+                        (8 * h + 6 + j, "(i8x16.shr_u (local.get $hb) (i32.const 2))",
+                         "(i8x16.shr_u (local.get $v2) (i32.const 4))"),
+                    ]
+                    for index, high, low in parts:
+                        emit("          (local.set $n%d (i8x16.sub (v128.bitselect %s %s %s) %s))"
+                             % (index, high, low, i8x16(0x30), i8x16(32)))
+            emit("          ;; the int8 scales as i16, then per pair m of sub-blocks the i16 pair (scale 2m, scale 2m+1)")
+            emit("          (local.set $v (v128.load offset=192 %s))" % row)
+            emit("          (local.set $s (i16x8.extend_low_i8x16_s (local.get $v)))")
+            emit("          (local.set $k (i16x8.extend_high_i8x16_s (local.get $v)))")
+            for m in range(8):
+                emit("          (local.set $sp%d %s)" % (m, broadcast_lane("(local.get %s)" % ("$s" if m < 4 else "$k"), m % 4)))
+        for t in T:
+            emit("          ;; row %d, token %d: the eight lane sums aux32 in $lo (lanes 0-3) and $hi (4-7)" % (r, t))
+            pairs = 4 if q4 else 8
+            for p in range(pairs):
+                if q4:  # chunk p: sub-block 2p (low nibbles: vectors 4p, 4p+1), 2p+1 (high: 4p+2, 4p+3)
+                    a = "(i16x8.add %s %s)" % (lane_products("(local.get $n%d)" % (4 * p), "(local.get $x%d_%d)" % (t, 4 * p)),
+                                               lane_products("(local.get $n%d)" % (4 * p + 1), "(local.get $x%d_%d)" % (t, 4 * p + 1)))
+                    b = "(i16x8.add %s %s)" % (lane_products("(local.get $n%d)" % (4 * p + 2), "(local.get $x%d_%d)" % (t, 4 * p + 2)),
+                                               lane_products("(local.get $n%d)" % (4 * p + 3), "(local.get $x%d_%d)" % (t, 4 * p + 3)))
+                else:  # sub-blocks 2p, 2p+1
+                    a = lane_products("(local.get $n%d)" % (2 * p), "(local.get $x%d_%d)" % (t, 2 * p))
+                    b = lane_products("(local.get $n%d)" % (2 * p + 1), "(local.get $x%d_%d)" % (t, 2 * p + 1))
+                emit("          (local.set $pa %s)" % a)
+                emit("          (local.set $pb %s)" % b)
+                pair_dot(emit, p == 0, "$pa", "$pb", "(local.get $sp%d)" % p, "          ")
+            emit("          ;; s_l += (d_w * d_x) * (float) aux32[l]")
+            d = broadcast_lane("(local.get $dt%d)" % t, r)
+            for j, acc in enumerate(("$lo", "$hi")):
+                name = "$acc%d_%d_%d" % (t, r, j)
+                emit("          (local.set %s (f32x4.add (local.get %s) (f32x4.mul %s (f32x4.convert_i32x4_s (local.get %s)))))"
+                     % (name, name, d, acc))
+            if q4:
+                emit("          ;; min(j) * (sum of the activations of sub-block j), partly summed (exact)")
+                emit("          (local.set $m%d_%d (i32x4.add (i32x4.dot_i16x8_s (local.get $gs%d_0) (local.get $md0))"
+                     " (i32x4.dot_i16x8_s (local.get $gs%d_1) (local.get $md1))))" % (t, r, t, t))
+    if q4:
+        for t in T:
+            emit("          ;; token %d: sum -= (dmin_w * d_x) * (float) (the rows' mins times sums, one lane per row)" % t)
+            m = ["(local.get $m%d_%d)" % (t, r) for r in range(4)]
+            emit("          (local.set $v (i32x4.add %s %s))" % (
+                shuffle(list(range(8)) + list(range(16, 24)), m[0], m[1]),
+                shuffle(list(range(8, 16)) + list(range(24, 32)), m[0], m[1])))
+            emit("          (local.set $v2 (i32x4.add %s %s))" % (
+                shuffle(list(range(8)) + list(range(16, 24)), m[2], m[3]),
+                shuffle(list(range(8, 16)) + list(range(24, 32)), m[2], m[3])))
+            total = "(i32x4.add %s %s)" % (
+                shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27], "(local.get $v)", "(local.get $v2)"),
+                shuffle([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31], "(local.get $v)", "(local.get $v2)"))
+            emit("          (local.set $sum%d (f32x4.sub (local.get $sum%d) (f32x4.mul (local.get $dmt%d)" % (t, t, t))
+            emit("            (f32x4.convert_i32x4_s %s))))" % total)
+    for r in range(4):
+        emit("          (local.set $r%d (i32.add (local.get $r%d) (i32.const %d)))" % (r, r, block_bytes))
+    for t in T:
+        emit("          (local.set $q%d (i32.add (local.get $q%d) (i32.const 256)))" % (t, t))
+        emit("          (local.set $d%d (i32.add (local.get $d%d) (i32.const 4)))" % (t, t))
+        if q4:
+            emit("          (local.set $g%d (i32.add (local.get $g%d) (i32.const 32)))" % (t, t))
+    emit("          (br_if $block (local.tee $b (i32.sub (local.get $b) (i32.const 1)))))")
+    for t in T:
+        emit("        ;; token %d: sum += s0; ... sum += s7, the accumulators transposed to lanes = rows" % t)
+        for j in range(2):
+            a = ["(local.get $acc%d_%d_%d)" % (t, r, j) for r in range(4)]
+            low_pairs = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]
+            high_pairs = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]
+            emit("        (local.set $v %s)" % shuffle(low_pairs, a[0], a[1]))   # r0[0] r1[0] r0[1] r1[1]
+            emit("        (local.set $v2 %s)" % shuffle(low_pairs, a[2], a[3]))  # r2[0] r3[0] r2[1] r3[1]
+            emit("        (local.set $s %s)" % shuffle(high_pairs, a[0], a[1]))  # r0[2] r1[2] r0[3] r1[3]
+            emit("        (local.set $k %s)" % shuffle(high_pairs, a[2], a[3]))  # r2[2] r3[2] r2[3] r3[3]
+            for first, second in (("$v", "$v2"), ("$s", "$k")):
+                for half in (list(range(8)) + list(range(16, 24)), list(range(8, 16)) + list(range(24, 32))):
+                    emit("        (local.set $sum%d (f32x4.add (local.get $sum%d) %s))"
+                         % (t, t, shuffle(half, get(first), get(second))))
+        emit("        (v128.store (local.get $out%d) (local.get $sum%d))" % (t, t))
+        emit("        (local.set $out%d (i32.add (local.get $out%d) (i32.const 16)))" % (t, t))
+    emit("        (local.set $w (i32.add (local.get $w) (i32.shl (local.get $stride) (i32.const 2))))")
+    emit("        (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))")
+    emit("        (br $group))))")
+    emit("")
+    return "\n".join(out)
+
+
+def kquant_kernels():
+    parts = [KQUANT_COMMENT]
+    for fmt in ("q4_k", "q6_k"):
+        for tokens in (1, 4):
+            parts.append(kquant_kernel(fmt, tokens))
+    return "\n".join(parts)
+
+
 def main():
     parts = [HEADER]
     for fmt in ("q8_0", "q4_0"):
@@ -602,6 +877,7 @@ def main():
     parts.append(attention_kernels())
     for fmt in ("f32", "f16"):
         parts.append(float_kernel(fmt))
+    parts.append(kquant_kernels())
     parts.append(")\n")
     print("\n".join(parts), end="")
 

@@ -11,9 +11,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * Every committed model with a llama.cpp reference, in the canister: greedy tokens as llama.cpp's, tokens and last
- * logits as the JVM's. Covers every weight format the test models use (F32, Q8_0, Q4_0, Q4_K) and both tokenizers
- * under TeaVM. Extended: the two models of the default run are in {@link CanisterGenerationTest}.
+ * Every committed model with a llama.cpp reference, and the Q6_K one of ../shared, in the canister: greedy tokens as
+ * llama.cpp's, tokens and last logits as the JVM's. Covers every weight format the test models use (F32, Q8_0, Q4_0,
+ * Q4_K, Q6_K) and both tokenizers under TeaVM. Extended: the two models of the default run are in
+ * {@link CanisterGenerationTest}.
  */
 @Tag("extended")
 class CanisterAllModelsTest {
@@ -22,7 +23,17 @@ class CanisterAllModelsTest {
     @ValueSource(strings = {"llama-2-tiny-random.gguf", "tiny-llama3-F32.gguf", "tiny-llama3-Q4_0.gguf",
             "tinyk-llama3-Q4_K.gguf"})
     void greedyAsLlamaCppAndTheJvm(String file) {
-        byte[] model = TestData.readModel(file);
+        check(TestData.readModel(file), file);
+    }
+
+    /** Models of ../shared (not committed): Q6_K, whose matrices run the Q6_K SIMD kernels. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tinyk-llama3-Q6_K.gguf"})
+    void sharedModelsGreedyAsLlamaCppAndTheJvm(String file) {
+        check(TestData.readAll(TestData.shared().resolve("models").resolve(file)), file);
+    }
+
+    private static void check(byte[] model, String file) {
         TestCanister canister = new TestCanister();
         canister.upload(model, file);
         canister.load();

@@ -33,14 +33,17 @@ class CanisterCostReport {
                 + "|---|---|---|---|---|---|---|---|---|\n");
         for (String file : List.of("stories260K.gguf", "tiny-llama3-Q8_0.gguf", "tiny-llama3-Q4_0.gguf",
                 "tinyk-llama3-Q4_K.gguf")) {
-            table.append(measure(file)).append('\n');
+            table.append(measure(file, TestData.readModel(file))).append('\n');
+        }
+        for (String file : List.of("tinyk-llama3-Q6_K.gguf")) { // not committed: from ../shared/models
+            table.append(measure(file, TestData.readAll(TestData.shared().resolve("models").resolve(file))))
+                    .append('\n');
         }
         System.out.println("canister module: " + TestCanister.wasm().length + " bytes");
         System.out.println(table);
     }
 
-    private static String measure(String file) {
-        byte[] model = TestData.readModel(file);
+    private static String measure(String file, byte[] model) {
         // weights a prompt token multiplies (the layers' matrices) and a generated token (and the output projection)
         long layerWeights = 0;
         LlamaModel jvm = LlamaModel.load(new ArrayByteSource(model));

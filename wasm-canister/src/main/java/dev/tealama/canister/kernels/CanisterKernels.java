@@ -14,7 +14,7 @@ import dev.tealama.tensor.QuantizedVector;
 import java.util.Arrays;
 
 /**
- * The canister's kernels: Q8_0, Q4_0, F32 and F16 matrices in the weight arena go to the Wasm SIMD kernels
+ * The canister's kernels: Q8_0, Q4_0, Q4_K, Q6_K, F32 and F16 matrices in the weight arena go to the Wasm SIMD kernels
  * ({@link SimdKernels}), which read the weights where they lie (no copy) and give the scalar kernels' bits; every
  * other case (other weight types, weights not in the arena, rows left over after groups of four) runs core's
  * {@link ScalarKernels}, the reference. Matrices the load repacked into {@link PackedLayout} (their groups of four
@@ -51,6 +51,10 @@ public final class CanisterKernels implements Kernels {
                         + " Q8_0 activations");
             }
             matmulPacked(w, x, count, out);
+            return;
+        }
+        if (kQuantInArena(w, x, count)) {
+            matmulKQuants(w, x, count, out, rowStart, rowEnd);
             return;
         }
         int groups = simd ? (rowEnd - rowStart) / 4 : 0;
@@ -142,6 +146,67 @@ public final class CanisterKernels implements Kernels {
             scalar.matmul(w, x, count, out, done, rowEnd);
         }
         return true;
+    }
+
+    /**
+     * Whether {@code w} is a Q4_K or Q6_K matrix in the arena multiplied by Q8_K activations (the K-quant kernels,
+     * which need at least one super-block per row).
+     */
+    private static boolean kQuantInArena(Matrix w, QuantizedVector[] x, int count) {
+        GgmlType type = w.format().type();
+        return (type == GgmlType.Q4_K || type == GgmlType.Q6_K) && w.source() instanceof WeightArena && count > 0
+                && x[0].type() == ActivationType.Q8_K && w.cols() >= 256;
+    }
+
+    /**
+     * A Q4_K or Q6_K matrix in the arena (GGUF layout, read where it lies): its groups of four rows in the K-quant
+     * kernels, four tokens at a time (each super-block of weights decoded once for the four), then one; the rows
+     * left over after the groups of four in the scalar kernels.
+     */
+    private void matmulKQuants(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
+        int groups = (rowEnd - rowStart) / 4;
+        if (groups > 0) {
+            WeightArena arena = (WeightArena) w.source();
+            int first = (int) arena.address(w.rowOffset(rowStart)); // a Wasm address: u32 in an i32
+            int stride = w.rowBytes();
+            int blocks = w.cols() / 256;
+            boolean q4 = w.format().type() == GgmlType.Q4_K;
+            int t = 0;
+            // addresses of Java arrays stay valid until the next allocation: none happens until a kernel returns
+            for (; t + 4 <= count; t += 4) {
+                int o0 = (int) LinearMemory.addressOf(out[t], rowStart);
+                int o1 = (int) LinearMemory.addressOf(out[t + 1], rowStart);
+                int o2 = (int) LinearMemory.addressOf(out[t + 2], rowStart);
+                int o3 = (int) LinearMemory.addressOf(out[t + 3], rowStart);
+                if (q4) {
+                    SimdKernels.q4_kRows4x4(first, stride, groups, blocks, quants(x[t]), quants(x[t + 1]),
+                            quants(x[t + 2]), quants(x[t + 3]), scales(x[t]), scales(x[t + 1]), scales(x[t + 2]),
+                            scales(x[t + 3]), groupSums(x[t]), groupSums(x[t + 1]), groupSums(x[t + 2]),
+                            groupSums(x[t + 3]), o0, o1, o2, o3);
+                } else {
+                    SimdKernels.q6_kRows4x4(first, stride, groups, blocks, quants(x[t]), quants(x[t + 1]),
+                            quants(x[t + 2]), quants(x[t + 3]), scales(x[t]), scales(x[t + 1]), scales(x[t + 2]),
+                            scales(x[t + 3]), o0, o1, o2, o3);
+                }
+            }
+            for (; t < count; t++) {
+                int o = (int) LinearMemory.addressOf(out[t], rowStart);
+                if (q4) {
+                    SimdKernels.q4_kRows4(first, stride, groups, blocks, quants(x[t]), scales(x[t]),
+                            groupSums(x[t]), o);
+                } else {
+                    SimdKernels.q6_kRows4(first, stride, groups, blocks, quants(x[t]), scales(x[t]), o);
+                }
+            }
+        }
+        int done = rowStart + 4 * groups;
+        if (done < rowEnd) {
+            scalar.matmul(w, x, count, out, done, rowEnd);
+        }
+    }
+
+    private static int groupSums(QuantizedVector x) {
+        return (int) LinearMemory.addressOf(x.groupSums(), 0);
     }
 
     /**
