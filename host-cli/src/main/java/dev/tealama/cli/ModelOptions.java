@@ -28,11 +28,12 @@ public final class ModelOptions {
     @Mixin
     private ModelFileOption file;
 
-    @Option(names = "--weights", paramLabel = "mmap|heap|hugepages", converter = WeightsStrategy.Converter.class,
-            description = "mmap: map the file, no copy (default); heap: copy it into the Java heap; hugepages: "
-                    + "read it into memory outside the heap in 2 MiB pages (Linux; else mmap). "
+    @Option(names = "--weights", paramLabel = "auto|mmap|hugepages|heap", converter = WeightsStrategy.Converter.class,
+            description = "auto: hugepages if the file fits in the available memory, else mmap (default); mmap: "
+                    + "map the file, no copy; hugepages: read it into memory outside the heap in 2 MiB pages, "
+                    + "~8% faster generation (Linux; else mmap); heap: copy it into the Java heap. "
                     + "The embedded model is always in memory.")
-    private WeightsStrategy weights = WeightsStrategy.MMAP;
+    private WeightsStrategy weights = WeightsStrategy.AUTO;
 
     @Option(names = "--kernels", paramLabel = "vector|scalar", converter = KernelChoice.Converter.class,
             description = "vector: the fast multithreaded kernels (default); scalar: the deterministic reference "

@@ -195,7 +195,7 @@ class BadInputTest {
         "--template | chatml | unknown --template 'chatml'",
         "--threads | 0 | --threads",
         "--ctx-size | 0 | --ctx-size",
-        "--weights | disk | mmap, heap or hugepages",
+        "--weights | disk | mmap, heap, hugepages or auto",
         "--kernels | gpu | vector or scalar",
         "--numerics | exact | llama-cpp or precise",
         "--seed | abc | --seed",
