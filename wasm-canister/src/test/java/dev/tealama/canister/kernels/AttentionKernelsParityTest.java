@@ -3,18 +3,19 @@ package dev.tealama.canister.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
 import dev.tealama.math.DetMath;
 import dev.tealama.model.Attention;
 import dev.tealama.model.KvCache;
 import dev.tealama.model.LlamaConfig;
 import dev.tealama.tensor.Float16;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
+
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,7 @@ class AttentionKernelsParityTest {
 
     @BeforeAll
     static void load() {
-        Path path = Path.of("target/wasm-build/simd-kernels.wasm");
-        try {
-            kernels = MeteredLibrary.load(Files.readAllBytes(path), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the kernels module " + path + " is missing: build the module first", e);
-        }
+        kernels = BuiltShims.load("simd-kernels", 256);
     }
 
     private static byte[] floats(float[] values) {

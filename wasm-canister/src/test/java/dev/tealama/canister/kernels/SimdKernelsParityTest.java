@@ -3,6 +3,7 @@ package dev.tealama.canister.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.Float16;
@@ -11,12 +12,12 @@ import dev.tealama.tensor.Q4_0Format;
 import dev.tealama.tensor.Q8_0Format;
 import dev.tealama.tensor.QuantizedVector;
 import dev.tealama.tensor.WeightFormat;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
+
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,7 @@ class SimdKernelsParityTest {
 
     @BeforeAll
     static void load() {
-        Path path = Path.of("target/wasm-build/simd-kernels.wasm");
-        try {
-            kernels = MeteredLibrary.load(Files.readAllBytes(path), 512);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the kernels module " + path + " is missing: build the module first", e);
-        }
+        kernels = BuiltShims.load("simd-kernels", 512);
     }
 
     /** A random row set in {@code format}: quants anywhere in their range, scales from {@code scales}. */

@@ -3,12 +3,13 @@ package dev.tealama.canister.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
 import dev.tealama.tensor.GgmlType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
+
+
+
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,12 +27,7 @@ class SimdRepackParityTest {
 
     @BeforeAll
     static void load() {
-        Path path = Path.of("target/wasm-build/simd-repack.wasm");
-        try {
-            repack = MeteredLibrary.load(Files.readAllBytes(path), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the repacking module " + path + " is missing: build the module first", e);
-        }
+        repack = BuiltShims.load("simd-repack", 64);
     }
 
     @ParameterizedTest(name = "{0}, {1} columns")

@@ -3,13 +3,14 @@ package dev.tealama.canister.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Random;
@@ -31,12 +32,7 @@ class Sha256BlocksTest {
 
     @BeforeAll
     static void load() {
-        Path path = Path.of("target/wasm-build/sha256.wasm");
-        try {
-            sha = MeteredLibrary.load(Files.readAllBytes(path), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the SHA-256 module " + path + " is missing: build the module first", e);
-        }
+        sha = BuiltShims.load("sha256", 64);
     }
 
     /** SHA-256 of {@code message} by the Wasm compression function, padded here. */
