@@ -11,13 +11,15 @@ import dev.tealama.tensor.QuantizedVector;
 final class ActivationBatch {
     private final float[][] rows;
     private final int width;
+    private final Kernels kernels;
     private final QuantizedVector[][] byType = new QuantizedVector[ActivationType.values().length][];
     private final boolean[] current = new boolean[ActivationType.values().length];
     private int count;
 
-    ActivationBatch(int maxTokens, int width) {
+    ActivationBatch(int maxTokens, int width, Kernels kernels) {
         this.rows = new float[maxTokens][];
         this.width = width;
+        this.kernels = kernels;
     }
 
     /** Makes {@code source[0..count)} the new input; conversions are redone on demand. */
@@ -44,7 +46,7 @@ final class ActivationBatch {
         }
         if (!current[k]) {
             for (int t = 0; t < count; t++) {
-                vectors[t].quantize(rows[t], 0, width);
+                kernels.quantize(vectors[t], rows[t], width);
             }
             current[k] = true;
         }

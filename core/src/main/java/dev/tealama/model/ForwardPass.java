@@ -89,10 +89,10 @@ public final class ForwardPass {
         up = new float[maxBatch][config.ffnDim()];
         cos = new float[maxBatch][config.headDim() / 2];
         sin = new float[maxBatch][config.headDim() / 2];
-        dimInput = new ActivationBatch(maxBatch, dim);
-        queryInput = new ActivationBatch(maxBatch, config.queryDim());
-        ffnInput = new ActivationBatch(maxBatch, config.ffnDim());
-        outputInput = new ActivationBatch(1, dim);
+        dimInput = new ActivationBatch(maxBatch, dim, kernels);
+        queryInput = new ActivationBatch(maxBatch, config.queryDim(), kernels);
+        ffnInput = new ActivationBatch(maxBatch, config.ffnDim(), kernels);
+        outputInput = new ActivationBatch(1, dim, kernels);
         logits = new float[1][config.vocabularySize()];
         rowScratch = new byte[weights.tokenEmbedding().rowBytes()];
     }

@@ -37,6 +37,14 @@ public interface Kernels {
     }
 
     /**
+     * Prepares a matmul input: {@code target} becomes {@code x[0, length)} in its activation type, as
+     * {@link QuantizedVector#quantize} makes it. A host may compute it otherwise; the result must stay bit-identical.
+     */
+    default void quantize(QuantizedVector target, float[] x, int length) {
+        target.quantize(x, 0, length);
+    }
+
+    /**
      * The SwiGLU activation of the feed-forward block, in place: {@code gate[i] = silu(gate[i]) · up[i]} for
      * {@code i < length}, with {@code silu(g) = g / (1 + e^-g)} and {@code e^-g} the float rounding of
      * {@link DetMath#exp}. A host may vectorize it; the result must stay bit-identical.

@@ -113,6 +113,22 @@ public final class QuantizedVector {
     }
 
     /**
+     * Declares that a host has written the Q8_0 form of {@code length} elements into {@link #quants()} and
+     * {@link #scales()} itself, with exactly {@link #quantize}'s arithmetic (the canister does it in Wasm SIMD);
+     * the vector then holds them as if {@code quantize} had run.
+     */
+    public void markQuantized(int length) {
+        if (type != ActivationType.Q8_0) {
+            throw new IllegalStateException("only Q8_0 vectors can be quantized by a host, not " + type);
+        }
+        if (length < 0 || length % type.blockSize() != 0 || length > capacity) {
+            throw new IllegalArgumentException("cannot hold " + length + " elements of " + type + ": need a multiple of "
+                    + type.blockSize() + " up to the capacity " + capacity);
+        }
+        this.length = length;
+    }
+
+    /**
      * Q8_0 / Q8_1 as x86 ggml makes them ({@code quantize_row_q8_0} / {@code _q8_1} in arch/x86/quants.c, not
      * the {@code _ref} versions): {@code d = amax / 127}, multiplier {@code 127 / amax}, round half to even.
      */

@@ -203,6 +203,28 @@ final class SimdOps {
                 op.apply(f32(args[0], args[1], 3), f32(args[2], args[3], 3)));
     }
 
+    @FunctionalInterface
+    private interface DoubleLaneOp {
+        double apply(double a, double b);
+    }
+
+    @FunctionalInterface
+    private interface DoubleLaneTest {
+        boolean test(double a, double b);
+    }
+
+    private static Body f64x2(DoubleLaneOp op) {
+        return a -> new long[] {
+                Double.doubleToRawLongBits(op.apply(Double.longBitsToDouble(a[0]), Double.longBitsToDouble(a[2]))),
+                Double.doubleToRawLongBits(op.apply(Double.longBitsToDouble(a[1]), Double.longBitsToDouble(a[3])))};
+    }
+
+    private static Body f64x2Compare(DoubleLaneTest test) {
+        return a -> new long[] {
+                test.test(Double.longBitsToDouble(a[0]), Double.longBitsToDouble(a[2])) ? -1L : 0L,
+                test.test(Double.longBitsToDouble(a[1]), Double.longBitsToDouble(a[3])) ? -1L : 0L};
+    }
+
     /** i16x8.extend_{low,high}_i8x16_{s,u}. */
     private static Body extendI8(boolean high, boolean signed) {
         return args -> {
@@ -359,6 +381,53 @@ final class SimdOps {
                 Double.doubleToRawLongBits(f32(a[0], a[1], 0)), Double.doubleToRawLongBits(f32(a[0], a[1], 1))});
         put(ops, OpCode.F32x4_DEMOTE_LOW_F64x2_ZERO, Shape.UNARY,
                 a -> ofF32((float) Double.longBitsToDouble(a[0]), (float) Double.longBitsToDouble(a[1]), 0f, 0f));
+        // the canister's activations (activations.wat: Q8_0 quantization, SwiGLU's exp in f64x2)
+        put(ops, OpCode.F32x4_ABS, Shape.UNARY,
+                a -> new long[] {a[0] & 0x7FFFFFFF7FFFFFFFL, a[1] & 0x7FFFFFFF7FFFFFFFL});
+        put(ops, OpCode.F32x4_NEG, Shape.UNARY,
+                a -> new long[] {a[0] ^ 0x8000000080000000L, a[1] ^ 0x8000000080000000L});
+        // Wasm's fmax: NaN if either is NaN, +0 above -0 (as Java's Math.max)
+        put(ops, OpCode.F32x4_MAX, Shape.BINARY, f32x4(Math::max));
+        put(ops, OpCode.F32x4_LT, Shape.BINARY, a -> ofI32(
+                f32(a[0], a[1], 0) < f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) < f32(a[2], a[3], 1) ? -1 : 0,
+                f32(a[0], a[1], 2) < f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) < f32(a[2], a[3], 3) ? -1 : 0));
+        // round to the nearest integer, ties to even (every float is a double, and rint's result is a float again)
+        put(ops, OpCode.F32x4_NEAREST, Shape.UNARY, a -> ofF32((float) Math.rint(f32(a[0], a[1], 0)),
+                (float) Math.rint(f32(a[0], a[1], 1)), (float) Math.rint(f32(a[0], a[1], 2)),
+                (float) Math.rint(f32(a[0], a[1], 3))));
+        // Java's (int) cast of a float or double is Wasm's saturating truncation: NaN 0, out of range the bound
+        put(ops, OpCode.I32x4_TRUNC_SAT_F32X4_S, Shape.UNARY, a -> ofI32((int) f32(a[0], a[1], 0),
+                (int) f32(a[0], a[1], 1), (int) f32(a[0], a[1], 2), (int) f32(a[0], a[1], 3)));
+        put(ops, OpCode.I32x4_TRUNC_SAT_F64x2_S_ZERO, Shape.UNARY,
+                a -> ofI32((int) Double.longBitsToDouble(a[0]), (int) Double.longBitsToDouble(a[1]), 0, 0));
+        put(ops, OpCode.I16x8_NARROW_I32x4_S, Shape.BINARY, a -> {
+            int[] r = new int[8];
+            for (int i = 0; i < 4; i++) {
+                r[i] = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, i32(a[0], a[1], i)));
+                r[i + 4] = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, i32(a[2], a[3], i)));
+            }
+            return ofI16(r);
+        });
+        put(ops, OpCode.I8x16_NARROW_I16x8_S, Shape.BINARY, a -> {
+            int[] r = new int[16];
+            for (int i = 0; i < 8; i++) {
+                r[i] = Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, i16(a[0], a[1], i)));
+                r[i + 8] = Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, i16(a[2], a[3], i)));
+            }
+            return ofI8(r);
+        });
+        put(ops, OpCode.I64x2_EXTEND_LOW_I32x4_S, Shape.UNARY, a -> new long[] {i32(a[0], a[1], 0), i32(a[0], a[1], 1)});
+        put(ops, OpCode.I64x2_SHL, Shape.SHIFT, a -> new long[] {a[0] << (a[2] & 63), a[1] << (a[2] & 63)});
+        put(ops, OpCode.F64x2_ABS, Shape.UNARY,
+                a -> new long[] {a[0] & Long.MAX_VALUE, a[1] & Long.MAX_VALUE});
+        put(ops, OpCode.F64x2_SUB, Shape.BINARY, f64x2((x, y) -> x - y));
+        put(ops, OpCode.F64x2_MUL, Shape.BINARY, f64x2((x, y) -> x * y));
+        put(ops, OpCode.F64x2_DIV, Shape.BINARY, f64x2((x, y) -> x / y));
+        put(ops, OpCode.F64x2_LT, Shape.BINARY, f64x2Compare((x, y) -> x < y));
+        put(ops, OpCode.F64x2_GT, Shape.BINARY, f64x2Compare((x, y) -> x > y));
+        put(ops, OpCode.F64x2_GE, Shape.BINARY, f64x2Compare((x, y) -> x >= y));
+        put(ops, OpCode.F64x2_CONVERT_LOW_I32x4_S, Shape.UNARY, a -> new long[] {
+                Double.doubleToRawLongBits(i32(a[0], a[1], 0)), Double.doubleToRawLongBits(i32(a[0], a[1], 1))});
         return ops;
     }
 

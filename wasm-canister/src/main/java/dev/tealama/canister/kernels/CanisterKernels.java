@@ -347,6 +347,22 @@ public final class CanisterKernels implements Kernels {
         }
     }
 
+    /** Q8_0 inputs are quantized in Wasm SIMD ({@link ActivationSimd}), to core's bits; other types by core. */
+    @Override
+    public void quantize(QuantizedVector target, float[] x, int length) {
+        if (ActivationSimd.quantizes(target)) {
+            ActivationSimd.quantize(target, x, length);
+        } else {
+            target.quantize(x, 0, length);
+        }
+    }
+
+    /** SwiGLU in Wasm SIMD ({@link ActivationSimd}), fdlibm's exp two lanes at a time, to core's bits. */
+    @Override
+    public void swiglu(float[] gate, float[] up, int length) {
+        ActivationSimd.swiglu(gate, up, length);
+    }
+
     private static int result(float[] out) {
         return (int) LinearMemory.addressOf(out, 0);
     }
