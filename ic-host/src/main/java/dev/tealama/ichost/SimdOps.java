@@ -58,7 +58,9 @@ final class SimdOps {
         /** v128 f32(value) i32(lane) → v128 */
         REPLACE_F32(with(with(params(2), ValType.F32), ValType.I32), results(2)),
         /** v128 v128 i64 i64 (the 16 lane indices) → v128 */
-        SHUFFLE(params(6), results(2));
+        SHUFFLE(params(6), results(2)),
+        /** → v128: no function has it; the type of a block, loop or if whose result is a v128 (binaryen makes them) */
+        BLOCK(params(0), results(2));
 
         final FunctionType type;
 
