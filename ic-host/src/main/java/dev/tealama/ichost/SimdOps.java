@@ -324,6 +324,7 @@ final class SimdOps {
         put(ops, OpCode.I32x4_GT_S, Shape.BINARY, i32x4((x, y) -> x > y ? -1 : 0));
         put(ops, OpCode.I32x4_GT_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) > 0 ? -1 : 0));
         put(ops, OpCode.I32x4_GE_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) >= 0 ? -1 : 0));
+        put(ops, OpCode.I32x4_MAX_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) >= 0 ? x : y));
         put(ops, OpCode.I32x4_LT_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) < 0 ? -1 : 0));
         put(ops, OpCode.I32x4_SHL, Shape.SHIFT, shiftI32((v, s) -> v << s));
         put(ops, OpCode.I32x4_SHR_S, Shape.SHIFT, shiftI32((v, s) -> v >> s));
@@ -350,6 +351,10 @@ final class SimdOps {
         put(ops, OpCode.F32x4_SUB, Shape.BINARY, f32x4((x, y) -> x - y));
         put(ops, OpCode.F32x4_MUL, Shape.BINARY, f32x4((x, y) -> x * y));
         put(ops, OpCode.F32x4_DIV, Shape.BINARY, f32x4((x, y) -> x / y));
+        put(ops, OpCode.F32x4_ABS, Shape.UNARY, a -> new long[] {a[0] & 0x7FFF_FFFF_7FFF_FFFFL, a[1] & 0x7FFF_FFFF_7FFF_FFFFL});
+        put(ops, OpCode.F32x4_GE, Shape.BINARY, a -> ofI32(
+                f32(a[0], a[1], 0) >= f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) >= f32(a[2], a[3], 1) ? -1 : 0,
+                f32(a[0], a[1], 2) >= f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) >= f32(a[2], a[3], 3) ? -1 : 0));
         put(ops, OpCode.F32x4_CONVERT_I32x4_S, Shape.UNARY,
                 a -> ofF32(i32(a[0], a[1], 0), i32(a[0], a[1], 1), i32(a[0], a[1], 2), i32(a[0], a[1], 3)));
         // f64x2 (the F32 matrix kernels: products widened and summed in double, as core's F32Format.dot; Java's
@@ -357,6 +362,9 @@ final class SimdOps {
         put(ops, OpCode.F64x2_ADD, Shape.BINARY, a -> new long[] {
                 Double.doubleToRawLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(a[2])),
                 Double.doubleToRawLongBits(Double.longBitsToDouble(a[1]) + Double.longBitsToDouble(a[3]))});
+        put(ops, OpCode.F64x2_MUL, Shape.BINARY, a -> new long[] {
+                Double.doubleToRawLongBits(Double.longBitsToDouble(a[0]) * Double.longBitsToDouble(a[2])),
+                Double.doubleToRawLongBits(Double.longBitsToDouble(a[1]) * Double.longBitsToDouble(a[3]))});
         put(ops, OpCode.F64x2_PROMOTE_LOW_F32x4, Shape.UNARY, a -> new long[] {
                 Double.doubleToRawLongBits(f32(a[0], a[1], 0)), Double.doubleToRawLongBits(f32(a[0], a[1], 1))});
         put(ops, OpCode.F32x4_DEMOTE_LOW_F64x2_ZERO, Shape.UNARY,
