@@ -162,6 +162,21 @@ class AttentionKernelsParityTest {
         };
     }
 
+    /**
+     * ±2048, ±2^-24 (the smallest subnormal), 1 or 0: products of ±2^22 swallow those of 2^-48 in a double sum until
+     * they cancel, so a sum of them changes with the order of its additions (and the float it is cast to with it).
+     */
+    private static short cancelling(Random random) {
+        return switch (random.nextInt(7)) {
+            case 0 -> (short) 0x6800;
+            case 1 -> (short) 0xE800;
+            case 2, 3 -> (short) 0x0001;
+            case 4 -> (short) 0x8001;
+            case 5 -> (short) 0x3C00;
+            default -> (short) 0;
+        };
+    }
+
     private static int record(int heads) {
         return 16 * heads + 8;
     }
@@ -176,13 +191,39 @@ class AttentionKernelsParityTest {
             int kvHeads = 1 + random.nextInt(3);
             int kvHead = random.nextInt(kvHeads);
             int kvDim = kvHeads * n;
+            int mode = round % 3; // 1, 2: sums whose value depends on the order of their additions
             short[] k = new short[count * kvDim];
             for (int i = 0; i < k.length; i++) {
-                k[i] = anyHalf(random, round % 5 == 0);
+                k[i] = mode == 1 ? cancelling(random) : anyHalf(random, round % 5 == 0);
             }
             float[] q = new float[heads * n];
             for (int i = 0; i < q.length; i++) {
-                q[i] = roundToHalf(Float16.toFloat(anyHalf(random, false)));
+                q[i] = roundToHalf(Float16.toFloat(mode == 1 ? cancelling(random) : anyHalf(random, false)));
+            }
+            if (mode == 2) {
+                // q: 2048 at even elements, 2^-24 at odd ones; each key head: at even elements as many +2048 as
+                // -2048 (products +-2^22, summing to 0), at odd ones +-2^-24 or 0 (products +-2^-48): a tiny product
+                // survives only if added while the big ones cancel, so the score (a float) tells the order
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = i % 2 == 0 ? 2048f : 0x1p-24f;
+                }
+                for (int head = 0; head < count * kvHeads; head++) {
+                    short[] bigs = new short[n / 2];
+                    int pairs = random.nextInt(n / 4 + 1);
+                    for (int j = 0; j < 2 * pairs; j++) {
+                        bigs[j] = (short) (j % 2 == 0 ? 0x6800 : 0xE800);
+                    }
+                    for (int j = bigs.length - 1; j > 0; j--) {
+                        int r = random.nextInt(j + 1);
+                        short t = bigs[j];
+                        bigs[j] = bigs[r];
+                        bigs[r] = t;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        k[head * n + i] = i % 2 == 0 ? bigs[i / 2]
+                                : (short) new int[] {0x0001, 0x8001, 0, 0x0001}[random.nextInt(4)];
+                    }
+                }
             }
             float scale = 1.0f / (float) Math.sqrt((float) n);
             int keys = A;
