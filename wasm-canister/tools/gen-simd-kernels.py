@@ -327,127 +327,6 @@ def widen_f16(address, indent, hs="$hs", hk="$hk"):
     ])
 
 
-def round_f16(value, indent):
-    """Statements leaving in $r the four f32 lanes of value rounded to the nearest F16 (ties to even) and widened
-    back, i.e. core's Float16.toFloat(Float16.fromFloat(x)) lane by lane, without leaving f32 bits:
-      |x| >= 2^-14 (a normal half): round the f32 bits at bit 13 (a carry correctly bumps the exponent);
-      |x| <  2^-14 (a subnormal half or zero): (|x| + 0.5) - 0.5 in f32 rounds |x| to a multiple of 2^-24, ties to
-                   even (the f32 ulp of [0.5, 1) is 2^-24, and 0.5 is an even multiple of it);
-      |x| >= 65520 (halfway above the largest half): infinity; NaN: quiet, mantissa cut to the half's 10 bits;
-    then the sign put back. Uses $b (the bits), $a (their absolute value) and $r."""
-    return "\n".join(indent + line for line in [
-        "(local.set $a (v128.and (local.tee $b %s) %s))" % (value, splat4("0x7FFFFFFF")),
-        "(local.set $r (v128.and (i32x4.add (i32x4.add (local.get $a) %s)" % splat4("0xFFF"),
-        "    (v128.and (i32x4.shr_u (local.get $a) (i32.const 13)) %s)) %s))" % (splat4("1"), splat4("0xFFFFE000")),
-        "(local.set $r (v128.bitselect (local.get $r)",
-        "  (f32x4.sub (f32x4.add (local.get $a) (v128.const f32x4 0.5 0.5 0.5 0.5)) (v128.const f32x4 0.5 0.5 0.5 0.5))",
-        "  (i32x4.ge_u (local.get $a) %s)))" % splat4("0x38800000"),
-        "(local.set $r (v128.bitselect %s (local.get $r) (i32x4.ge_u (local.get $a) %s)))"
-        % (splat4("0x7F800000"), splat4("0x477FF000")),
-        "(local.set $r (v128.bitselect (v128.or (v128.and (local.get $a) %s) %s) (local.get $r)"
-        % (splat4("0xFFFFE000"), splat4("0x7FC00000")),
-        "  (i32x4.gt_u (local.get $a) %s)))" % splat4("0x7F800000"),
-        "(local.set $r (v128.or (local.get $r) (v128.and (local.get $b) %s)))" % splat4("0x80000000"),
-    ])
-
-
-def attention_kernels():
-    """The arithmetic of core's Attention.attendHeadF16 (llama.cpp's flash attention over an F16 cache) for one
-    query head, in the pieces the canister's Java loop over positions calls (the online softmax's max, sum and
-    DetMath.expf stay in Java). The accumulator is an f32 array whose values are always exact halves: core keeps it
-    as F16 bits and widens it before every use, which gives the same floats. n (elements) is a multiple of 4."""
-    out = []
-    emit = out.append
-    emit("  ;; f16_round: dst[i] = Float16.toFloat(Float16.fromFloat(src[i])) for i < n (f32 arrays)")
-    emit('  (func (export "f16_round") (param $src i32) (param $dst i32) (param $n i32)')
-    emit("    (local $end i32) (local $a v128) (local $b v128) (local $r v128)")
-    emit("    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))")
-    emit("    (block $done")
-    emit("      (loop $quad")
-    emit("        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))")
-    emit(round_f16("(v128.load (local.get $src))", "        "))
-    emit("        (v128.store (local.get $dst) (local.get $r))")
-    emit("        (local.set $src (i32.add (local.get $src) (i32.const 16)))")
-    emit("        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))")
-    emit("        (br $quad)))")
-    emit("  )")
-    emit("")
-    emit("  ;; f16_dot: the score's dot product, sum over i < n of (double) (toFloat(k[i]) * q[i]): the products in f32")
-    emit("  ;; lanes, the sum in f64 one element after the other, as core adds them (k: F16 keys, q: f32)")
-    emit('  (func (export "f16_dot") (param $k i32) (param $q i32) (param $n i32) (result f64)')
-    emit("    (local $end i32) (local $dot f64) (local $h v128) (local $hs v128) (local $hk v128) (local $p v128)")
-    emit("    (local.set $end (i32.add (local.get $k) (i32.shl (local.get $n) (i32.const 1))))")
-    emit("    (block $done")
-    emit("      (loop $quad")
-    emit("        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))")
-    emit(widen_f16("(local.get $k)", "        "))
-    emit("        (local.set $p (f32x4.mul (local.get $h) (v128.load (local.get $q))))")
-    emit("        (local.set $dot (f64.add (f64.add (f64.add (f64.add (local.get $dot)")
-    emit("          (f64.promote_f32 (f32x4.extract_lane 0 (local.get $p))))")
-    emit("          (f64.promote_f32 (f32x4.extract_lane 1 (local.get $p))))")
-    emit("          (f64.promote_f32 (f32x4.extract_lane 2 (local.get $p))))")
-    emit("          (f64.promote_f32 (f32x4.extract_lane 3 (local.get $p)))))")
-    emit("        (local.set $k (i32.add (local.get $k) (i32.const 8)))")
-    emit("        (local.set $q (i32.add (local.get $q) (i32.const 16)))")
-    emit("        (br $quad)))")
-    emit("    (local.get $dot)")
-    emit("  )")
-    emit("")
-    emit("  ;; f16_scale: acc[i] = half(acc[i] * m) for i < n: the accumulator rescaled when the running maximum rises")
-    emit('  (func (export "f16_scale") (param $acc i32) (param $m f32) (param $n i32)')
-    emit("    (local $end i32) (local $ms v128) (local $a v128) (local $b v128) (local $r v128)")
-    emit("    (local.set $ms (f32x4.splat (local.get $m)))")
-    emit("    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))")
-    emit("    (block $done")
-    emit("      (loop $quad")
-    emit("        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))")
-    emit(round_f16("(f32x4.mul (v128.load (local.get $acc)) (local.get $ms))", "        "))
-    emit("        (v128.store (local.get $acc) (local.get $r))")
-    emit("        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))")
-    emit("        (br $quad)))")
-    emit("  )")
-    emit("")
-    emit("  ;; f16_mad: acc[i] = half(fma(toFloat(v[i]), s, acc[i])) for i < fused, where fma(a, b, c) is core's")
-    emit("  ;; Attention.fma, (float) ((double) a * b + c); then acc[i] = half(acc[i] + toFloat(v[i]) * s) in f32 for")
-    emit("  ;; fused <= i < n (ggml's AVX-512 step: fused below n & ~63, two roundings above). v: F16 values.")
-    emit('  (func (export "f16_mad") (param $v i32) (param $s f32) (param $acc i32) (param $fused i32) (param $n i32)')
-    emit("    (local $mid i32) (local $end i32) (local $sd f64) (local $x v128) (local $c v128)")
-    emit("    (local $h v128) (local $hs v128) (local $hk v128) (local $a v128) (local $b v128) (local $r v128)")
-    emit("    (local.set $sd (f64.promote_f32 (local.get $s)))")
-    emit("    (local.set $mid (i32.add (local.get $acc) (i32.shl (local.get $fused) (i32.const 2))))")
-    emit("    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))")
-    emit("    (block $done")
-    emit("      (loop $quad")
-    emit("        (br_if $done (i32.ge_u (local.get $acc) (local.get $mid)))")
-    emit(widen_f16("(local.get $v)", "        "))
-    emit("        (local.set $c (v128.load (local.get $acc)))")
-    lanes = []
-    for j in range(4):
-        lanes.append("(f32.demote_f64 (f64.add (f64.mul (f64.promote_f32 (f32x4.extract_lane %d (local.get $h)))"
-                     " (local.get $sd))\n            (f64.promote_f32 (f32x4.extract_lane %d (local.get $c)))))" % (j, j))
-    value = "(local.get $c)"
-    for j in range(4):
-        value = "(f32x4.replace_lane %d %s\n          %s)" % (j, value, lanes[j])
-    emit(round_f16(value, "        "))
-    emit("        (v128.store (local.get $acc) (local.get $r))")
-    emit("        (local.set $v (i32.add (local.get $v) (i32.const 8)))")
-    emit("        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))")
-    emit("        (br $quad)))")
-    emit("    (local.set $x (f32x4.splat (local.get $s)))")
-    emit("    (block $done")
-    emit("      (loop $quad")
-    emit("        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))")
-    emit(widen_f16("(local.get $v)", "        "))
-    emit(round_f16("(f32x4.add (v128.load (local.get $acc)) (f32x4.mul (local.get $h) (local.get $x)))", "        "))
-    emit("        (v128.store (local.get $acc) (local.get $r))")
-    emit("        (local.set $v (i32.add (local.get $v) (i32.const 8)))")
-    emit("        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))")
-    emit("        (br $quad)))")
-    emit("  )")
-    emit("")
-    return "\n".join(out)
-
-
 # ---- F32 and F16 matrices ----------------------------------------------------------------------------------------
 
 def f16_halves_as_f32(load, indent, emit):
@@ -874,7 +753,6 @@ def main():
     for fmt in ("q8_0", "q4_0"):
         for tokens in (1, 4, 8, 16):
             parts.append(packed_kernel(fmt, tokens))
-    parts.append(attention_kernels())
     for fmt in ("f32", "f16"):
         parts.append(float_kernel(fmt))
     parts.append(kquant_kernels())

@@ -22,8 +22,10 @@ import java.util.List;
  * charges each original instruction as 1, whatever it became: a SIMD instruction costs 1, as on the IC.
  *
  * <p>Limits (a module outside them is refused when prepared, or fails Chicory's validation if the limit cannot be
- * seen without typing the stack): no {@code v128} parameters, results, globals or block types, and a {@code v128}
- * is never dropped (binaryen and hand-written kernels produce none of these); the SIMD instructions are those of
+ * seen without typing the stack): no {@code v128} parameters, results or globals, and a {@code v128} is never
+ * dropped (binaryen and hand-written kernels produce none of these; a block, loop or if whose result is a
+ * {@code v128}, which binaryen makes of a local set on one branch, becomes one with two i64 results); the SIMD
+ * instructions are those of
  * {@link SimdOps#OPS} plus {@code v128.load}, {@code v128.store}, {@code v128.const}.
  */
 final class SimdLowering {
@@ -379,7 +381,10 @@ final class SimdLowering {
                 case LOOP:
                 case IF:
                     if ((wasm[start + 1] & 0xFF) == TYPE_V128) {
-                        throw new InvalidModuleException("SIMD lowering: a block of type v128");
+                        // result v128 -> results i64 i64: a type index (multi-value), the type of Shape.BLOCK
+                        out.write(wasm[start]);
+                        WasmBinary.writeS64(out, typeCount + SimdOps.Shape.BLOCK.ordinal());
+                        return;
                     }
                     break;
                 case SELECT_T:

@@ -58,7 +58,9 @@ final class SimdOps {
         /** v128 f32(value) i32(lane) → v128 */
         REPLACE_F32(with(with(params(2), ValType.F32), ValType.I32), results(2)),
         /** v128 v128 i64 i64 (the 16 lane indices) → v128 */
-        SHUFFLE(params(6), results(2));
+        SHUFFLE(params(6), results(2)),
+        /** → v128: no function has it; the type of a block, loop or if whose result is a v128 (binaryen makes them) */
+        BLOCK(params(0), results(2));
 
         final FunctionType type;
 
@@ -344,6 +346,7 @@ final class SimdOps {
         put(ops, OpCode.I32x4_GT_S, Shape.BINARY, i32x4((x, y) -> x > y ? -1 : 0));
         put(ops, OpCode.I32x4_GT_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) > 0 ? -1 : 0));
         put(ops, OpCode.I32x4_GE_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) >= 0 ? -1 : 0));
+        put(ops, OpCode.I32x4_MAX_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) >= 0 ? x : y));
         put(ops, OpCode.I32x4_LT_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) < 0 ? -1 : 0));
         put(ops, OpCode.I32x4_SHL, Shape.SHIFT, shiftI32((v, s) -> v << s));
         put(ops, OpCode.I32x4_SHR_S, Shape.SHIFT, shiftI32((v, s) -> v >> s));
@@ -370,6 +373,10 @@ final class SimdOps {
         put(ops, OpCode.F32x4_SUB, Shape.BINARY, f32x4((x, y) -> x - y));
         put(ops, OpCode.F32x4_MUL, Shape.BINARY, f32x4((x, y) -> x * y));
         put(ops, OpCode.F32x4_DIV, Shape.BINARY, f32x4((x, y) -> x / y));
+        put(ops, OpCode.F32x4_ABS, Shape.UNARY, a -> new long[] {a[0] & 0x7FFF_FFFF_7FFF_FFFFL, a[1] & 0x7FFF_FFFF_7FFF_FFFFL});
+        put(ops, OpCode.F32x4_GE, Shape.BINARY, a -> ofI32(
+                f32(a[0], a[1], 0) >= f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) >= f32(a[2], a[3], 1) ? -1 : 0,
+                f32(a[0], a[1], 2) >= f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) >= f32(a[2], a[3], 3) ? -1 : 0));
         put(ops, OpCode.F32x4_CONVERT_I32x4_S, Shape.UNARY,
                 a -> ofF32(i32(a[0], a[1], 0), i32(a[0], a[1], 1), i32(a[0], a[1], 2), i32(a[0], a[1], 3)));
         // f64x2 (the F32 matrix kernels: products widened and summed in double, as core's F32Format.dot; Java's
@@ -377,13 +384,15 @@ final class SimdOps {
         put(ops, OpCode.F64x2_ADD, Shape.BINARY, a -> new long[] {
                 Double.doubleToRawLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(a[2])),
                 Double.doubleToRawLongBits(Double.longBitsToDouble(a[1]) + Double.longBitsToDouble(a[3]))});
+        put(ops, OpCode.F64x2_MUL, Shape.BINARY, a -> new long[] {
+                Double.doubleToRawLongBits(Double.longBitsToDouble(a[0]) * Double.longBitsToDouble(a[2])),
+                Double.doubleToRawLongBits(Double.longBitsToDouble(a[1]) * Double.longBitsToDouble(a[3]))});
         put(ops, OpCode.F64x2_PROMOTE_LOW_F32x4, Shape.UNARY, a -> new long[] {
                 Double.doubleToRawLongBits(f32(a[0], a[1], 0)), Double.doubleToRawLongBits(f32(a[0], a[1], 1))});
         put(ops, OpCode.F32x4_DEMOTE_LOW_F64x2_ZERO, Shape.UNARY,
                 a -> ofF32((float) Double.longBitsToDouble(a[0]), (float) Double.longBitsToDouble(a[1]), 0f, 0f));
-        // the canister's activations (activations.wat: Q8_0 quantization, SwiGLU's exp in f64x2)
-        put(ops, OpCode.F32x4_ABS, Shape.UNARY,
-                a -> new long[] {a[0] & 0x7FFFFFFF7FFFFFFFL, a[1] & 0x7FFFFFFF7FFFFFFFL});
+        // the canister's activations (activations.wat: Q8_0 quantization, SwiGLU's exp in f64x2; f32x4.abs and
+        // f64x2.mul are above)
         put(ops, OpCode.F32x4_NEG, Shape.UNARY,
                 a -> new long[] {a[0] ^ 0x8000000080000000L, a[1] ^ 0x8000000080000000L});
         // Wasm's fmax: NaN if either is NaN, +0 above -0 (as Java's Math.max)
@@ -421,7 +430,6 @@ final class SimdOps {
         put(ops, OpCode.F64x2_ABS, Shape.UNARY,
                 a -> new long[] {a[0] & Long.MAX_VALUE, a[1] & Long.MAX_VALUE});
         put(ops, OpCode.F64x2_SUB, Shape.BINARY, f64x2((x, y) -> x - y));
-        put(ops, OpCode.F64x2_MUL, Shape.BINARY, f64x2((x, y) -> x * y));
         put(ops, OpCode.F64x2_DIV, Shape.BINARY, f64x2((x, y) -> x / y));
         put(ops, OpCode.F64x2_LT, Shape.BINARY, f64x2Compare((x, y) -> x < y));
         put(ops, OpCode.F64x2_GT, Shape.BINARY, f64x2Compare((x, y) -> x > y));

@@ -118,6 +118,25 @@ class SimdLoweringTest {
         }
     }
 
+    @Test
+    void anIfWhoseResultIsAVectorTakesEitherBranch() {
+        for (boolean compiled : new boolean[] {true, false}) {
+            Instance instance = instance(compiled);
+            byte[] a = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(-2).putInt(3)
+                    .putInt(0x7FFFFFFF).array();
+            instance.memory().write(1000, a);
+            for (int c = 0; c < 2; c++) {
+                instance.export("if_vector").apply(c, 1000, 4000);
+                ByteBuffer got = ByteBuffer.wrap(instance.memory().readBytes(4000, 16)).order(ByteOrder.LITTLE_ENDIAN);
+                int factor = c == 1 ? 2 : 1;
+                assertEquals(1 * factor, got.getInt());
+                assertEquals(-2 * factor, got.getInt());
+                assertEquals(3 * factor, got.getInt());
+                assertEquals(0x7FFFFFFF * factor, got.getInt());
+            }
+        }
+    }
+
     /** {@code mix} in scalar Java: the lanes as the specification defines them. */
     private static byte[] expectedMix(byte[] a, byte[] b, float c) {
         int[] ai = ints(a);

@@ -58,4 +58,10 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $next)))
     (local.get $acc))
+  ;; an if whose result is a v128 (binaryen makes them of a local set on one branch): $c ? a * 2 : a, stored at $out
+  (func (export "if_vector") (param $c i32) (param $a i32) (param $out i32)
+    (v128.store (local.get $out)
+      (if (result v128) (local.get $c)
+        (then (i32x4.add (v128.load (local.get $a)) (v128.load (local.get $a))))
+        (else (v128.load (local.get $a))))))
 )

@@ -24,7 +24,7 @@ public final class CanisterKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
     private final long[] packedOffsets;
     private float[] scratch = new float[0]; // the packed kernels' activations (act_prep), 4-byte units
-    private float[] head = new float[0]; // attention: one head's query rounded to F16, then its accumulator
+    private float[] head = new float[0]; // attention: queries rounded to F16, inverse sums, per-position records
 
     /** Kernels for a model none of whose matrices is repacked. */
     public CanisterKernels() {
@@ -288,61 +288,48 @@ public final class CanisterKernels implements Kernels {
 
     /**
      * Attention over an F16 cache: core's {@link Attention#attend} (llama.cpp's flash attention, one query row at a
-     * time) with its per-element work in Wasm SIMD ({@link SimdKernels#f16Dot}, {@code f16Scale}, {@code f16Mad}):
-     * the same roundings to F16, the same score sums in the same order, the same {@link DetMath#expf}, so the same
-     * bits. The online softmax (running maximum and sum) stays here, one position at a time, as in core. An F32
-     * cache, or heads whose size is not a multiple of 4, take core's code.
+     * time) in Wasm SIMD ({@link AttentionKernels}, {@code simd-attention.wat}): per token and group of up to four query
+     * heads sharing a key/value head, the scores of all positions (two positions per f64x2 accumulator, each summing in
+     * core's order), core's online softmax with the same {@link DetMath#expf} steps, and the value accumulation (per
+     * chunk of 8 elements, every position's update in order, rounded to F16 as core rounds it), so the same bits. An
+     * F32 cache, or heads whose size is not a multiple of 4, take core's code.
      */
     @Override
     public void attention(Attention attention, float[][] q, int count, KvCache cache, int layer, int startPos,
                           float[][] out) {
         int n = attention.headDim();
-        if (!cache.isF16() || n % 4 != 0) {
+        if (!cache.isF16() || n % 4 != 0 || count == 0) {
             Kernels.super.attention(attention, q, count, cache, layer, startPos, out);
             return;
         }
-        if (head.length < 2 * n) {
-            head = new float[2 * n]; // before taking any address: an allocation may move arrays
-        }
         int heads = attention.heads();
         int group = attention.groupSize();
+        int chunk = Math.min(group, 4);
+        int positions = startPos + count; // the last token's positions
+        // scratch (floats): the queries of up to four heads (2n each), four inverse sums, and a record per position
+        int recordFloats = AttentionKernels.recordBytes(chunk) / 4;
+        int need = 8 * n + 4 + recordFloats * (positions + 1);
+        if (head.length < need) {
+            head = new float[Math.max(need, head.length + head.length / 2)]; // before taking any address
+        }
         int kvDim = attention.kvDim();
+        int stride = 2 * kvDim; // bytes from one position to the next: the cache holds F16
         float scale = attention.scale();
-        int fused = n & ~63; // as core's Attention: ggml's AVX-512 step fuses the multiply-add below n & ~63
-        int query = (int) LinearMemory.addressOf(head, 0);
-        int acc = (int) LinearMemory.addressOf(head, n);
+        int qBuf = (int) LinearMemory.addressOf(head, 0);
+        int inv = (int) LinearMemory.addressOf(head, 8 * n);
+        int rec = (int) LinearMemory.addressOf(head, 8 * n + 4);
         int keys = (int) LinearMemory.addressOf(cache.keys16(layer), 0);
         int values = (int) LinearMemory.addressOf(cache.values16(layer), 0);
         for (int t = 0; t < count; t++) {
-            int pos = startPos + t;
-            float[] o = out[t];
-            for (int h = 0; h < heads; h++) {
-                int kvOffset = (h / group) * n;
-                SimdKernels.f16Round((int) LinearMemory.addressOf(q[t], h * n), query, n);
-                Arrays.fill(head, n, 2 * n, 0f);
-                float sum = 0.0f;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int p = 0; p <= pos; p++) {
-                    int base = 2 * (p * kvDim + kvOffset); // bytes: the cache holds F16
-                    float s = (float) SimdKernels.f16Dot(keys + base, query, n) * scale;
-                    float ms = 1.0f;
-                    float vs = 1.0f;
-                    if (s > max) {
-                        float oldMax = max;
-                        max = s;
-                        ms = DetMath.expf(oldMax - max);
-                        SimdKernels.f16Scale(acc, ms, n);
-                    } else {
-                        vs = DetMath.expf(s - max);
-                    }
-                    SimdKernels.f16Mad(values + base, vs, acc, fused, n);
-                    sum = sum * ms + vs;
-                }
-                float inverse = sum == 0.0f ? 0.0f : 1.0f / sum;
-                int o0 = h * n;
-                for (int i = 0; i < n; i++) {
-                    o[o0 + i] = head[n + i] * inverse;
-                }
+            int qt = (int) LinearMemory.addressOf(q[t], 0);
+            int ot = (int) LinearMemory.addressOf(out[t], 0);
+            for (int h = 0; h < heads; ) {
+                int kvHead = h / group;
+                int g = Math.min(Math.min(4, (kvHead + 1) * group - h), heads - h);
+                int kv = 2 * kvHead * n;
+                AttentionKernels.attend(g, qt + 4 * h * n, n, keys + kv, values + kv, stride, startPos + t + 1, scale,
+                        qBuf, rec, inv, ot + 4 * h * n);
+                h += g;
             }
         }
     }

@@ -84,25 +84,6 @@ final class SimdKernels {
                                     int out4, int out5, int out6, int out7, int out8, int out9, int out10, int out11,
                                     int out12, int out13, int out14, int out15);
 
-    // Attention over the F16 KV cache (core's Attention.attendHeadF16), one query head: addresses of f32 arrays (q, acc,
-    // src, dst) and of F16 keys and values (k, v); n elements, a multiple of 4.
-
-    /** dst[i] = the half nearest src[i], as a float, for i < n. */
-    @Import(module = "kernels", name = "f16_round")
-    static native void f16Round(int src, int dst, int n);
-
-    /** The sum over i < n of (double) (k[i] * q[i]), in order. */
-    @Import(module = "kernels", name = "f16_dot")
-    static native double f16Dot(int k, int q, int n);
-
-    /** acc[i] = half(acc[i] * m) for i < n. */
-    @Import(module = "kernels", name = "f16_scale")
-    static native void f16Scale(int acc, float m, int n);
-
-    /** acc[i] = half(Attention.fma(v[i], s, acc[i])) for i < fused, half(acc[i] + v[i] * s) for fused <= i < n. */
-    @Import(module = "kernels", name = "f16_mad")
-    static native void f16Mad(int v, float s, int acc, int fused, int n);
-
     // F32 and F16 matrices (core's F32Format.dot / F16Format.dot: each product rounded to float, summed in one double
     // per row in index order).
 
