@@ -1,5 +1,7 @@
 package dev.tealama.canister.kernels;
 
+import static dev.tealama.canister.kernels.WasmArrays.floats;
+import static dev.tealama.canister.kernels.WasmArrays.readFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +10,6 @@ import dev.tealama.ichost.MeteredLibrary;
 import dev.tealama.math.DetMath;
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.QuantizedVector;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class ActivationKernelsParityTest {
         kernels.call("q8_0_quantize", X, quants, scales, blocks);
 
         byte[] actualQuants = kernels.read(quants, x.length);
-        float[] actualScales = readFloats(scales, blocks);
+        float[] actualScales = readFloats(kernels, scales, blocks);
         for (int b = 0; b < blocks; b++) {
             for (int j = 0; j < 32; j++) {
                 int i = b * 32 + j;
@@ -138,23 +138,6 @@ class ActivationKernelsParityTest {
         kernels.write(X, floats(gate));
         kernels.write(upAddress, floats(up));
         kernels.call("swiglu", X, upAddress, gate.length);
-        return readFloats(X, gate.length);
-    }
-
-    private static byte[] floats(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return b.array();
-    }
-
-    private static float[] readFloats(int address, int n) {
-        ByteBuffer b = ByteBuffer.wrap(kernels.read(address, 4 * n)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = b.getFloat();
-        }
-        return out;
+        return readFloats(kernels, X, gate.length);
     }
 }

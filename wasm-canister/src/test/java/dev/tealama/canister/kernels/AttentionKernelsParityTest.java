@@ -1,5 +1,8 @@
 package dev.tealama.canister.kernels;
 
+import static dev.tealama.canister.kernels.WasmArrays.floats;
+import static dev.tealama.canister.kernels.WasmArrays.halves;
+import static dev.tealama.canister.kernels.WasmArrays.readFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,21 +43,7 @@ class AttentionKernelsParityTest {
         attn = BuiltShims.load("simd-attention", 256);
     }
 
-    private static byte[] floats(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return b.array();
-    }
 
-    private static byte[] halves(short[] values) {
-        ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (short v : values) {
-            b.putShort(v);
-        }
-        return b.array();
-    }
 
     private static float roundToHalf(float x) {
         return Float16.toFloat(Float16.fromFloat(x));
@@ -97,14 +86,6 @@ class AttentionKernelsParityTest {
 
     // ---- simd-attention.wat: a token's whole attention, all positions and up to four heads of a group per call ----
 
-    private static float[] readFloats(MeteredLibrary lib, int address, int n) {
-        ByteBuffer b = ByteBuffer.wrap(lib.read(address, 4 * n)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = b.getFloat();
-        }
-        return out;
-    }
 
     private static float attnExpf(float x) {
         return Float.intBitsToFloat((int) attn.call("attn_expf", Float.floatToRawIntBits(x))[0]);
