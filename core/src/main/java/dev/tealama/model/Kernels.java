@@ -48,6 +48,37 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Decodes row {@code row} of {@code w} (a token's embedding) into {@code dst[0..cols)}, with {@code scratch}
+     * ({@code w.rowBytes()} bytes) for the encoded row. The default reads the row as it lies in the model file; a
+     * host that stores a matrix in another layout (the canister's packed groups of four rows) decodes that, and must
+     * give the same floats.
+     */
+    default void dequantizeRow(Matrix w, int row, byte[] scratch, float[] dst) {
+        w.dequantizeRow(row, scratch, dst, 0);
+    }
+
+    /**
+     * The index of the largest of {@code values[0..n)} as a scan with {@code >} finds it: the lowest index among
+     * equal values ({@code -0} and {@code +0} are equal; with every value {@code -Infinity}, 0), or -1 if any value
+     * is NaN (or {@code n} is 0). The sampler's greedy choice over the vocabulary; a host may scan with vectors but
+     * must return the same index.
+     */
+    default int argmax(float[] values, int n) {
+        int best = n > 0 ? 0 : -1;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = values[i];
+            if (v > bestValue) {
+                best = i;
+                bestValue = v;
+            } else if (v != v) {
+                return -1;
+            }
+        }
+        return best;
+    }
+
     /** A short name for logs and benchmarks ("scalar", "vector x2"). */
     String name();
 }
