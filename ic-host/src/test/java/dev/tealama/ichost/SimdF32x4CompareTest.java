@@ -14,18 +14,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code f32x4.max} and {@code f32x4.eq} (the canister's argmax over the logits), lowered by {@link SimdLowering},
+ * {@code f32x4.max}, {@code f32x4.eq} and {@code f32x4.gt} (the canister's argmax and top-k over the logits), lowered by {@link SimdLowering},
  * against the Wasm specification's lane semantics written out in scalar Java: max is NaN when either lane is NaN
- * (here the canonical NaN) and orders -0 below +0; eq is IEEE equality (-0 = +0, a NaN equals nothing).
+ * (here the canonical NaN) and orders -0 below +0; eq and gt are IEEE comparisons (-0 = +0, a NaN compares false).
  */
 class SimdF32x4CompareTest {
     private static final String WAT = """
             (module
               (memory (export "memory") 1)
-              ;; out[0..15] = max(a, b); out[16..31] = eq(a, b)
+              ;; out[0..15] = max(a, b); out[16..31] = eq(a, b); out[32..47] = gt(a, b)
               (func (export "run") (param $a i32) (param $b i32) (param $out i32)
                 (v128.store (local.get $out) (f32x4.max (v128.load (local.get $a)) (v128.load (local.get $b))))
-                (v128.store offset=16 (local.get $out) (f32x4.eq (v128.load (local.get $a)) (v128.load (local.get $b))))))
+                (v128.store offset=16 (local.get $out) (f32x4.eq (v128.load (local.get $a)) (v128.load (local.get $b))))
+                (v128.store offset=32 (local.get $out) (f32x4.gt (v128.load (local.get $a)) (v128.load (local.get $b))))))
             """;
 
     private static Instance instance(boolean compiled) {
@@ -44,7 +45,7 @@ class SimdF32x4CompareTest {
         Float.intBitsToFloat(0x7FC00001), Float.intBitsToFloat(0xFF800001), 2.5f};
 
     @Test
-    void maxAndEqFollowTheSpecification() {
+    void maxEqAndGtFollowTheSpecification() {
         Random random = new Random(17);
         for (boolean compiled : new boolean[] {true, false}) {
             Instance instance = instance(compiled);
@@ -60,7 +61,7 @@ class SimdF32x4CompareTest {
                 instance.memory().write(100, java.util.Arrays.copyOf(in.array(), 16));
                 instance.memory().write(200, java.util.Arrays.copyOfRange(in.array(), 16, 32));
                 instance.export("run").apply(100, 200, 300);
-                ByteBuffer out = ByteBuffer.wrap(instance.memory().readBytes(300, 32)).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer out = ByteBuffer.wrap(instance.memory().readBytes(300, 48)).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < 4; i++) {
                     float x = a[i];
                     float y = b[i];
@@ -70,6 +71,7 @@ class SimdF32x4CompareTest {
                             : Float.floatToRawIntBits(x > y ? x : y);
                     assertEquals(max, out.getInt(4 * i), "max(" + x + ", " + y + ")");
                     assertEquals(x == y ? -1 : 0, out.getInt(16 + 4 * i), "eq(" + x + ", " + y + ")");
+                    assertEquals(x > y ? -1 : 0, out.getInt(32 + 4 * i), "gt(" + x + ", " + y + ")");
                 }
             }
         }
