@@ -79,6 +79,19 @@ public interface Kernels {
         return best;
     }
 
+    /**
+     * The first index {@code i} in {@code [from, n)} with {@code values[i] > threshold} (a NaN is never above), or
+     * {@code n} if there is none (also when {@code from >= n}): the sampler's top-k selection skips with it the tokens that cannot enter its heap. A host may scan
+     * with vectors but must return the same index.
+     */
+    default int firstAbove(float[] values, int from, int n, float threshold) {
+        int i = from;
+        while (i < n && !(values[i] > threshold)) {
+            i++;
+        }
+        return i < n ? i : n;
+    }
+
     /** A short name for logs and benchmarks ("scalar", "vector x2"). */
     String name();
 }

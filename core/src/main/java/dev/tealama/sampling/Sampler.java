@@ -28,7 +28,7 @@ public final class Sampler {
     private final SamplingOptions options;
     private final int vocabularySize;
     private final Xoshiro256PlusPlus random;
-    /** Finds the highest score ({@link Kernels#argmax}); null: the scan here. */
+    /** Find the highest score ({@link Kernels#argmax}) and top-k's candidates ({@link Kernels#firstAbove}); or null. */
     private final Kernels kernels;
 
     /** The last {@code repeatLastN} accepted tokens: a ring of {@code recentCount} tokens from {@code recentStart}. */
@@ -60,8 +60,9 @@ public final class Sampler {
     /**
      * @param options        validated sampling options
      * @param vocabularySize number of logits {@link #sample} receives
-     * @param kernels        the host's kernels, whose {@link Kernels#argmax} finds the highest score (the same token
-     *                       as the scan here, faster where the host has vectors); null for the scan here
+     * @param kernels        the host's kernels, whose {@link Kernels#argmax} finds the highest score and
+     *                       {@link Kernels#firstAbove} top-k's candidates (the same tokens as the scans here, faster
+     *                       where the host has vectors); null for the scans here
      */
     public Sampler(SamplingOptions options, int vocabularySize, Kernels kernels) {
         if (options == null) {
@@ -158,7 +159,7 @@ public final class Sampler {
         int count;
         boolean sorted;
         if (k < vocabularySize) {
-            TopSelection.selectBest(scores, null, vocabularySize, k, candidates);
+            TopSelection.selectBest(scores, null, vocabularySize, k, candidates, kernels);
             count = k;
             sorted = true;
         } else {
