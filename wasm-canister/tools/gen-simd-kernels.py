@@ -923,6 +923,42 @@ def argmax_kernel():
     return "\n".join(out)
 
 
+def first_above_kernel():
+    """first_above_f32(x, from, n, t): the first index i in [from, n) whose value x[i] > t (f32 comparison: a NaN is
+    never above), or n: the top-k selection's scan for the next token that beats its heap's root."""
+    out = []
+    emit = out.append
+    emit('  (func (export "first_above_f32") (param $x i32) (param $from i32) (param $n i32) (param $t f32) (result i32)')
+    emit("    (local $p i32) (local $end i32) (local $m v128)")
+    emit("    (if (i32.ge_s (local.get $from) (local.get $n)) (then (return (local.get $n))))")
+    emit("    (local.set $m (f32x4.splat (local.get $t)))")
+    emit("    (local.set $p (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2))))")
+    emit("    ;; 16 values at a time while 16 are left, then one at a time")
+    emit("    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (i32.sub (local.get $n) (local.get $from))"
+         " (i32.const -16)) (i32.const 2))))")
+    emit("    (block $found16")
+    emit("      (loop $find16")
+    emit("        (br_if $found16 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (br_if $found16 (v128.any_true (v128.or")
+    emit("          (v128.or (f32x4.gt (v128.load (local.get $p)) (local.get $m))")
+    emit("            (f32x4.gt (v128.load offset=16 (local.get $p)) (local.get $m)))")
+    emit("          (v128.or (f32x4.gt (v128.load offset=32 (local.get $p)) (local.get $m))")
+    emit("            (f32x4.gt (v128.load offset=48 (local.get $p)) (local.get $m))))))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 64)))")
+    emit("        (br $find16)))")
+    emit("    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))")
+    emit("    (block $found1")
+    emit("      (loop $find1")
+    emit("        (br_if $found1 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (br_if $found1 (f32.gt (f32.load (local.get $p)) (local.get $t)))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 4)))")
+    emit("        (br $find1)))")
+    emit("    (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))")
+    emit("  )")
+    emit("")
+    return "\n".join(out)
+
+
 def main():
     parts = [HEADER]
     for fmt in ("q8_0", "q4_0"):
@@ -938,6 +974,7 @@ def main():
         parts.append(float_kernel(fmt))
     parts.append(kquant_kernels())
     parts.append(argmax_kernel())
+    parts.append(first_above_kernel())
     parts.append(")\n")
     print("\n".join(parts), end="")
 

@@ -5531,4 +5531,31 @@
     (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))
   )
 
+  (func (export "first_above_f32") (param $x i32) (param $from i32) (param $n i32) (param $t f32) (result i32)
+    (local $p i32) (local $end i32) (local $m v128)
+    (if (i32.ge_s (local.get $from) (local.get $n)) (then (return (local.get $n))))
+    (local.set $m (f32x4.splat (local.get $t)))
+    (local.set $p (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2))))
+    ;; 16 values at a time while 16 are left, then one at a time
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (i32.sub (local.get $n) (local.get $from)) (i32.const -16)) (i32.const 2))))
+    (block $found16
+      (loop $find16
+        (br_if $found16 (i32.eq (local.get $p) (local.get $end)))
+        (br_if $found16 (v128.any_true (v128.or
+          (v128.or (f32x4.gt (v128.load (local.get $p)) (local.get $m))
+            (f32x4.gt (v128.load offset=16 (local.get $p)) (local.get $m)))
+          (v128.or (f32x4.gt (v128.load offset=32 (local.get $p)) (local.get $m))
+            (f32x4.gt (v128.load offset=48 (local.get $p)) (local.get $m))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $find16)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $found1
+      (loop $find1
+        (br_if $found1 (i32.eq (local.get $p) (local.get $end)))
+        (br_if $found1 (f32.gt (f32.load (local.get $p)) (local.get $t)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $find1)))
+    (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))
+  )
+
 )

@@ -394,6 +394,18 @@ public final class CanisterKernels implements Kernels {
     }
 
     /**
+     * Top-k's scan for the next token above its heap's root, in Wasm SIMD ({@link SimdKernels#firstAboveF32}, 16
+     * logits per iteration), the same index as core's scan.
+     */
+    @Override
+    public int firstAbove(float[] values, int from, int n, float threshold) {
+        if (n < 0 || n > values.length || from < 0) {
+            throw new IndexOutOfBoundsException("from " + from + ", " + n + " values of " + values.length);
+        }
+        return SimdKernels.firstAboveF32((int) LinearMemory.addressOf(values, 0), from, n, threshold);
+    }
+
+    /**
      * The greedy choice over the logits in Wasm SIMD ({@link SimdKernels#argmaxF32}: the maximum, then its first
      * index; ~2 instructions per value instead of ~58 for the scan in TeaVM Java), the same index as core's scan.
      */

@@ -142,4 +142,11 @@ final class SimdKernels {
      */
     @Import(module = "kernels", name = "argmax_f32")
     static native int argmaxF32(int x, int n);
+
+    /**
+     * The first index {@code i} in {@code [from, n)} whose float at {@code x + 4 i} is above {@code t}, or {@code n}
+     * (core's {@code Kernels.firstAbove}).
+     */
+    @Import(module = "kernels", name = "first_above_f32")
+    static native int firstAboveF32(int x, int from, int n, float t);
 }

@@ -305,6 +305,47 @@ class SimdKernelsParityTest {
                 + " value%n", kernels.lastInstructions(), kernels.lastInstructions() / 128_256.0);
     }
 
+    @Test
+    void firstAboveIsCoresScan() {
+        Kernels scalar = new ScalarKernels();
+        float[] specials = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+                Float.MAX_VALUE, Float.MIN_VALUE};
+        Random random = new Random(8);
+        for (int n = 0; n <= 70; n++) {
+            for (int round = 0; round < 20; round++) {
+                float[] values = new float[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = round % 3 == 0 ? specials[random.nextInt(specials.length)]
+                            : (float) random.nextGaussian() - (round % 3 == 1 ? 2.5f : 0f);
+                }
+                ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : values) {
+                    bytes.putFloat(v);
+                }
+                kernels.write(W, bytes.array());
+                float threshold = round % 4 == 0 ? specials[random.nextInt(specials.length)] : 1.5f;
+                for (int from : new int[] {0, 1, n / 2, Math.max(0, n - 1), n, n + 3}) {
+                    long[] result = kernels.call("first_above_f32", W, from, n,
+                            Float.floatToRawIntBits(threshold) & 0xFFFFFFFFL);
+                    assertEquals(scalar.firstAbove(values, from, n, threshold), (int) result[0],
+                            "from " + from + " above " + threshold + " in " + Arrays.toString(values));
+                }
+            }
+        }
+        float[] vocabulary = new float[128_256];
+        ByteBuffer bytes = ByteBuffer.allocate(4 * vocabulary.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < vocabulary.length; i++) {
+            vocabulary[i] = (float) random.nextGaussian();
+            bytes.putFloat(vocabulary[i]);
+        }
+        kernels.write(W, bytes.array());
+        long[] result = kernels.call("first_above_f32", W, 0, vocabulary.length,
+                Float.floatToRawIntBits(100f) & 0xFFFFFFFFL);
+        assertEquals(vocabulary.length, (int) result[0]);
+        System.out.printf("first_above_f32 over 128,256 logits, none above: %d instructions, %.3f per value%n",
+                kernels.lastInstructions(), kernels.lastInstructions() / 128_256.0);
+    }
+
     /**
      * Instructions per weight and token of a 64 x 2048 matrix (Llama-3.2-1B's width) times one token (generation)
      * and four tokens (a prompt batch): the kernels alone, without the Java around them.
