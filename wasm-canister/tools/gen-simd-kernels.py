@@ -743,6 +743,101 @@ def kquant_kernels():
     return "\n".join(parts)
 
 
+# ---- argmax over the logits (the greedy choice) ---------------------------------------------------------------------
+
+def argmax_kernel():
+    """argmax_f32(x, n): the index of the largest of the n f32 at x as Java's scan with > finds it (the lowest index
+    among equal values, -0 = +0; with every value -Infinity, 0), or -1 if any value is NaN or n is 0.
+    Two passes, 16 values per iteration: the maximum with f32x4.max (which returns NaN when either operand is NaN,
+    so a NaN anywhere survives to the end), then the first index whose value equals it (f32x4.eq: -0 = +0)."""
+    out = []
+    emit = out.append
+    emit('  (func (export "argmax_f32") (param $x i32) (param $n i32) (result i32)')
+    emit("    (local $p i32) (local $end i32) (local $best f32) (local $m v128)")
+    emit("    (if (i32.le_s (local.get $n) (i32.const 0)) (then (return (i32.const -1))))")
+    emit("    ;; pass 1: the maximum, 16 values at a time, then one at a time")
+    emit("    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))")
+    emit("    (local.set $p (local.get $x))")
+    emit("    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))")
+    emit("    (block $done16")
+    emit("      (loop $max16")
+    emit("        (br_if $done16 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (local.set $m (f32x4.max (f32x4.max (f32x4.max (f32x4.max (local.get $m)")
+    emit("          (v128.load (local.get $p))) (v128.load offset=16 (local.get $p)))")
+    emit("          (v128.load offset=32 (local.get $p))) (v128.load offset=48 (local.get $p))))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 64)))")
+    emit("        (br $max16)))")
+    emit("    (local.set $best (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))")
+    emit("      (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))")
+    emit("    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))")
+    emit("    (block $done1")
+    emit("      (loop $max1")
+    emit("        (br_if $done1 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (local.set $best (f32.max (local.get $best) (f32.load (local.get $p))))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 4)))")
+    emit("        (br $max1)))")
+    emit("    (if (f32.ne (local.get $best) (local.get $best)) (then (return (i32.const -1))))")
+    emit("    ;; pass 2: the first 16 values holding the maximum, then the first of them (one exists: the maximum is a value)")
+    emit("    (local.set $m (f32x4.splat (local.get $best)))")
+    emit("    (local.set $p (local.get $x))")
+    emit("    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))")
+    emit("    (block $found16")
+    emit("      (loop $find16")
+    emit("        (br_if $found16 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (br_if $found16 (v128.any_true (v128.or")
+    emit("          (v128.or (f32x4.eq (v128.load (local.get $p)) (local.get $m))")
+    emit("            (f32x4.eq (v128.load offset=16 (local.get $p)) (local.get $m)))")
+    emit("          (v128.or (f32x4.eq (v128.load offset=32 (local.get $p)) (local.get $m))")
+    emit("            (f32x4.eq (v128.load offset=48 (local.get $p)) (local.get $m))))))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 64)))")
+    emit("        (br $find16)))")
+    emit("    (block $found1")
+    emit("      (loop $find1")
+    emit("        (br_if $found1 (f32.eq (f32.load (local.get $p)) (local.get $best)))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 4)))")
+    emit("        (br $find1)))")
+    emit("    (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))")
+    emit("  )")
+    emit("")
+    return "\n".join(out)
+
+
+def first_above_kernel():
+    """first_above_f32(x, from, n, t): the first index i in [from, n) whose value x[i] > t (f32 comparison: a NaN is
+    never above), or n: the top-k selection's scan for the next token that beats its heap's root."""
+    out = []
+    emit = out.append
+    emit('  (func (export "first_above_f32") (param $x i32) (param $from i32) (param $n i32) (param $t f32) (result i32)')
+    emit("    (local $p i32) (local $end i32) (local $m v128)")
+    emit("    (if (i32.ge_s (local.get $from) (local.get $n)) (then (return (local.get $n))))")
+    emit("    (local.set $m (f32x4.splat (local.get $t)))")
+    emit("    (local.set $p (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2))))")
+    emit("    ;; 16 values at a time while 16 are left, then one at a time")
+    emit("    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (i32.sub (local.get $n) (local.get $from))"
+         " (i32.const -16)) (i32.const 2))))")
+    emit("    (block $found16")
+    emit("      (loop $find16")
+    emit("        (br_if $found16 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (br_if $found16 (v128.any_true (v128.or")
+    emit("          (v128.or (f32x4.gt (v128.load (local.get $p)) (local.get $m))")
+    emit("            (f32x4.gt (v128.load offset=16 (local.get $p)) (local.get $m)))")
+    emit("          (v128.or (f32x4.gt (v128.load offset=32 (local.get $p)) (local.get $m))")
+    emit("            (f32x4.gt (v128.load offset=48 (local.get $p)) (local.get $m))))))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 64)))")
+    emit("        (br $find16)))")
+    emit("    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))")
+    emit("    (block $found1")
+    emit("      (loop $find1")
+    emit("        (br_if $found1 (i32.eq (local.get $p) (local.get $end)))")
+    emit("        (br_if $found1 (f32.gt (f32.load (local.get $p)) (local.get $t)))")
+    emit("        (local.set $p (i32.add (local.get $p) (i32.const 4)))")
+    emit("        (br $find1)))")
+    emit("    (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))")
+    emit("  )")
+    emit("")
+    return "\n".join(out)
+
+
 def main():
     parts = [HEADER]
     for fmt in ("q8_0", "q4_0"):
@@ -756,6 +851,8 @@ def main():
     for fmt in ("f32", "f16"):
         parts.append(float_kernel(fmt))
     parts.append(kquant_kernels())
+    parts.append(argmax_kernel())
+    parts.append(first_above_kernel())
     parts.append(")\n")
     print("\n".join(parts), end="")
 

@@ -5339,4 +5339,78 @@
         (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
         (br $group))))
 
+  (func (export "argmax_f32") (param $x i32) (param $n i32) (result i32)
+    (local $p i32) (local $end i32) (local $best f32) (local $m v128)
+    (if (i32.le_s (local.get $n) (i32.const 0)) (then (return (i32.const -1))))
+    ;; pass 1: the maximum, 16 values at a time, then one at a time
+    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $p (local.get $x))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+    (block $done16
+      (loop $max16
+        (br_if $done16 (i32.eq (local.get $p) (local.get $end)))
+        (local.set $m (f32x4.max (f32x4.max (f32x4.max (f32x4.max (local.get $m)
+          (v128.load (local.get $p))) (v128.load offset=16 (local.get $p)))
+          (v128.load offset=32 (local.get $p))) (v128.load offset=48 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $max16)))
+    (local.set $best (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+      (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done1
+      (loop $max1
+        (br_if $done1 (i32.eq (local.get $p) (local.get $end)))
+        (local.set $best (f32.max (local.get $best) (f32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $max1)))
+    (if (f32.ne (local.get $best) (local.get $best)) (then (return (i32.const -1))))
+    ;; pass 2: the first 16 values holding the maximum, then the first of them (one exists: the maximum is a value)
+    (local.set $m (f32x4.splat (local.get $best)))
+    (local.set $p (local.get $x))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+    (block $found16
+      (loop $find16
+        (br_if $found16 (i32.eq (local.get $p) (local.get $end)))
+        (br_if $found16 (v128.any_true (v128.or
+          (v128.or (f32x4.eq (v128.load (local.get $p)) (local.get $m))
+            (f32x4.eq (v128.load offset=16 (local.get $p)) (local.get $m)))
+          (v128.or (f32x4.eq (v128.load offset=32 (local.get $p)) (local.get $m))
+            (f32x4.eq (v128.load offset=48 (local.get $p)) (local.get $m))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $find16)))
+    (block $found1
+      (loop $find1
+        (br_if $found1 (f32.eq (f32.load (local.get $p)) (local.get $best)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $find1)))
+    (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))
+  )
+
+  (func (export "first_above_f32") (param $x i32) (param $from i32) (param $n i32) (param $t f32) (result i32)
+    (local $p i32) (local $end i32) (local $m v128)
+    (if (i32.ge_s (local.get $from) (local.get $n)) (then (return (local.get $n))))
+    (local.set $m (f32x4.splat (local.get $t)))
+    (local.set $p (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2))))
+    ;; 16 values at a time while 16 are left, then one at a time
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (i32.sub (local.get $n) (local.get $from)) (i32.const -16)) (i32.const 2))))
+    (block $found16
+      (loop $find16
+        (br_if $found16 (i32.eq (local.get $p) (local.get $end)))
+        (br_if $found16 (v128.any_true (v128.or
+          (v128.or (f32x4.gt (v128.load (local.get $p)) (local.get $m))
+            (f32x4.gt (v128.load offset=16 (local.get $p)) (local.get $m)))
+          (v128.or (f32x4.gt (v128.load offset=32 (local.get $p)) (local.get $m))
+            (f32x4.gt (v128.load offset=48 (local.get $p)) (local.get $m))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $find16)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $found1
+      (loop $find1
+        (br_if $found1 (i32.eq (local.get $p) (local.get $end)))
+        (br_if $found1 (f32.gt (f32.load (local.get $p)) (local.get $t)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $find1)))
+    (i32.shr_u (i32.sub (local.get $p) (local.get $x)) (i32.const 2))
+  )
+
 )

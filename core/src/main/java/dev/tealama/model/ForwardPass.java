@@ -136,7 +136,7 @@ public final class ForwardPass {
             if (token < 0 || token >= embedding.rows()) {
                 throw new TealamaException("token id " + token + " is outside the vocabulary (" + embedding.rows() + ")");
             }
-            embedding.dequantizeRow(token, rowScratch, x[t], 0);
+            kernels.dequantizeRow(embedding, token, rowScratch, x[t]);
             rope.angles(startPos + t, cos[t], sin[t]);
         }
         batchCount = count;

@@ -56,6 +56,50 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Decodes row {@code row} of {@code w} (a token's embedding) into {@code dst[0..cols)}, with {@code scratch}
+     * ({@code w.rowBytes()} bytes) for the encoded row. The default reads the row as it lies in the model file; a
+     * host that stores a matrix in another layout (the canister's packed groups of four rows) decodes that, and must
+     * give the same floats.
+     */
+    default void dequantizeRow(Matrix w, int row, byte[] scratch, float[] dst) {
+        w.dequantizeRow(row, scratch, dst, 0);
+    }
+
+    /**
+     * The index of the largest of {@code values[0..n)} as a scan with {@code >} finds it: the lowest index among
+     * equal values ({@code -0} and {@code +0} are equal; with every value {@code -Infinity}, 0), or -1 if any value
+     * is NaN (or {@code n} is 0). The sampler's greedy choice over the vocabulary; a host may scan with vectors but
+     * must return the same index.
+     */
+    default int argmax(float[] values, int n) {
+        int best = n > 0 ? 0 : -1;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = values[i];
+            if (v > bestValue) {
+                best = i;
+                bestValue = v;
+            } else if (v != v) {
+                return -1;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The first index {@code i} in {@code [from, n)} with {@code values[i] > threshold} (a NaN is never above), or
+     * {@code n} if there is none (also when {@code from >= n}): the sampler's top-k selection skips with it the tokens that cannot enter its heap. A host may scan
+     * with vectors but must return the same index.
+     */
+    default int firstAbove(float[] values, int from, int n, float threshold) {
+        int i = from;
+        while (i < n && !(values[i] > threshold)) {
+            i++;
+        }
+        return i < n ? i : n;
+    }
+
     /** A short name for logs and benchmarks ("scalar", "vector x2"). */
     String name();
 }

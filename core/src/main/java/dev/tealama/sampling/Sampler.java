@@ -2,6 +2,7 @@ package dev.tealama.sampling;
 
 import dev.tealama.TealamaException;
 import dev.tealama.math.DetMath;
+import dev.tealama.model.Kernels;
 
 /**
  * Chooses the next token from the model's logits, as llama.cpp's default sampler chain does
@@ -27,6 +28,8 @@ public final class Sampler {
     private final SamplingOptions options;
     private final int vocabularySize;
     private final Xoshiro256PlusPlus random;
+    /** Find the highest score ({@link Kernels#argmax}) and top-k's candidates ({@link Kernels#firstAbove}); or null. */
+    private final Kernels kernels;
 
     /** The last {@code repeatLastN} accepted tokens: a ring of {@code recentCount} tokens from {@code recentStart}. */
     private final int[] recent;
@@ -51,6 +54,17 @@ public final class Sampler {
      * @param vocabularySize number of logits {@link #sample} receives
      */
     public Sampler(SamplingOptions options, int vocabularySize) {
+        this(options, vocabularySize, null);
+    }
+
+    /**
+     * @param options        validated sampling options
+     * @param vocabularySize number of logits {@link #sample} receives
+     * @param kernels        the host's kernels, whose {@link Kernels#argmax} finds the highest score and
+     *                       {@link Kernels#firstAbove} top-k's candidates (the same tokens as the scans here, faster
+     *                       where the host has vectors); null for the scans here
+     */
+    public Sampler(SamplingOptions options, int vocabularySize, Kernels kernels) {
         if (options == null) {
             throw new TealamaException("sampling options are missing");
         }
@@ -60,6 +74,7 @@ public final class Sampler {
         this.options = options;
         this.vocabularySize = vocabularySize;
         this.random = new Xoshiro256PlusPlus(options.seed());
+        this.kernels = kernels;
         this.recent = new int[options.penalizesRepetition() ? options.repeatLastN() : 0];
         this.penalized = options.penalizesRepetition() ? new float[vocabularySize] : null;
         boolean draws = !options.isGreedy();
@@ -144,7 +159,7 @@ public final class Sampler {
         int count;
         boolean sorted;
         if (k < vocabularySize) {
-            TopSelection.selectBest(scores, null, vocabularySize, k, candidates);
+            TopSelection.selectBest(scores, null, vocabularySize, k, candidates, kernels);
             count = k;
             sorted = true;
         } else {
@@ -192,6 +207,12 @@ public final class Sampler {
 
     /** The highest-scoring token (lowest id on ties), checking that the scores can be sampled at all. */
     private int checkedArgmax(float[] scores) {
+        int found = kernels == null ? -1 : kernels.argmax(scores, vocabularySize);
+        if (found >= 0) {
+            checkFinite(found, scores[found]);
+            return found;
+        }
+        // no kernel, or a NaN somewhere: the scan names the first NaN
         int best = 0;
         float bestScore = Float.NEGATIVE_INFINITY;
         for (int id = 0; id < vocabularySize; id++) {
@@ -203,13 +224,17 @@ public final class Sampler {
                 throw new TealamaException("the logit of token " + id + " is NaN");
             }
         }
+        checkFinite(best, bestScore);
+        return best;
+    }
+
+    private static void checkFinite(int best, float bestScore) {
         if (bestScore == Float.POSITIVE_INFINITY) {
             throw new TealamaException("the logit of token " + best + " is infinite");
         }
         if (bestScore == Float.NEGATIVE_INFINITY) {
             throw new TealamaException("no token has a finite logit");
         }
-        return best;
     }
 
     /**

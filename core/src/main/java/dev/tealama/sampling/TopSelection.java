@@ -1,5 +1,7 @@
 package dev.tealama.sampling;
 
+import dev.tealama.model.Kernels;
+
 /**
  * Finds the best {@code m} tokens by score, best first, without sorting the whole vocabulary.
  *
@@ -24,9 +26,21 @@ final class TopSelection {
      * @param out         receives the chosen ids; must not be {@code ids}
      */
     static void selectBest(float[] scores, int[] ids, int count, int m, int[] out) {
+        selectBest(scores, ids, count, m, out, null);
+    }
+
+    /**
+     * As above; {@code kernels} (or null), when {@code ids} is null, finds the tokens that beat the heap's root
+     * ({@link Kernels#firstAbove}).
+     */
+    static void selectBest(float[] scores, int[] ids, int count, int m, int[] out, Kernels kernels) {
+        if (ids == null) {
+            selectBestOfAll(scores, count, m, out, kernels);
+            return;
+        }
         int size = 0;
         for (int i = 0; i < count; i++) {
-            int id = ids == null ? i : ids[i];
+            int id = ids[i];
             if (size < m) {
                 out[size] = id;
                 siftUp(scores, out, size);
@@ -36,7 +50,42 @@ final class TopSelection {
                 siftDown(scores, out, 0, m);
             }
         }
-        // Heap sort: move the current worst to the end of the shrinking heap, leaving the best at out[0].
+        heapSort(scores, out, m);
+    }
+
+    /**
+     * {@link #selectBest} of the ids {@code 0..count-1}, in the same result. Once the heap is full, every id in it is
+     * lower than the next token's, so a token beats the root only with a strictly higher score: most tokens of a
+     * large vocabulary cost one comparison with the root's score, kept in a local; {@code kernels} (if not null)
+     * find the next token above it ({@link Kernels#firstAbove}: the canister's is Wasm SIMD).
+     */
+    private static void selectBestOfAll(float[] scores, int count, int m, int[] out, Kernels kernels) {
+        for (int i = 0; i < m; i++) {
+            out[i] = i;
+            siftUp(scores, out, i);
+        }
+        float root = scores[out[0]];
+        if (kernels != null) {
+            for (int i = kernels.firstAbove(scores, m, count, root); i < count;
+                    i = kernels.firstAbove(scores, i + 1, count, root)) {
+                out[0] = i;
+                siftDown(scores, out, 0, m);
+                root = scores[out[0]];
+            }
+        } else {
+            for (int i = m; i < count; i++) {
+                if (scores[i] > root) {
+                    out[0] = i;
+                    siftDown(scores, out, 0, m);
+                    root = scores[out[0]];
+                }
+            }
+        }
+        heapSort(scores, out, m);
+    }
+
+    /** Heap sort: moves the current worst to the end of the shrinking heap, leaving the best at out[0]. */
+    private static void heapSort(float[] scores, int[] out, int m) {
         for (int end = m - 1; end > 0; end--) {
             int worst = out[0];
             out[0] = out[end];

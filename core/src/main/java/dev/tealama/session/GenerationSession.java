@@ -16,14 +16,21 @@ import java.util.Arrays;
  * the same code — the JVM with an unlimited budget, the canister with what is left of one message's instructions.
  *
  * <p>A unit is one transformer layer for one batch of tokens (a batch of prompt tokens, or the single token being
- * decoded), or a slice of the output projection's rows. Between units nothing but this object's fields holds
- * state, so a step may end after any unit and the next step continues from there.
+ * decoded), or a slice of the output projection's rows (whole groups of {@link #OUTPUT_ROW_GROUP} rows but the
+ * last). Between units nothing but this object's fields holds state, so a step may end after any unit and the
+ * next step continues from there.
  *
  * <p>The KV cache outlives a generation: {@link #start} keeps the cached positions that agree with the new
  * prompt, so a chat re-renders its whole conversation and only the new turn is evaluated.
  */
 public final class GenerationSession {
     private enum Phase { IDLE, INGEST, DECODE, DONE }
+
+    /**
+     * Slices of the output projection start at multiples of this many rows (and end at one, or at the last row), so
+     * that a host may store that matrix in groups of four rows, as the canister does (its packed layout).
+     */
+    public static final int OUTPUT_ROW_GROUP = 4;
 
     private final LlamaModel model;
     private final ForwardPass forward;
@@ -109,7 +116,7 @@ public final class GenerationSession {
         cachedCount = reuse;
 
         this.options = options;
-        this.sampler = new Sampler(options.sampling(), vocabulary);
+        this.sampler = new Sampler(options.sampling(), vocabulary, forward.kernels());
         for (int t : promptTokens) {
             sampler.accept(t);
         }
@@ -221,12 +228,13 @@ public final class GenerationSession {
                 }
                 continue;
             }
-            // output projection, possibly in slices
+            // output projection, possibly in slices of whole groups of four rows
             int dim = model.config().dim();
-            long rowsAffordable = budget.remaining() / dim;
-            if (rowsAffordable <= 0) {
-                if (!progressed && budget.capacity() / dim <= 0) {
-                    throw new TealamaException("the step budget cannot cover one row of the output projection");
+            int rows = outputSlice(budget.remaining() / dim);
+            if (rows <= 0) {
+                if (!progressed && outputSlice(budget.capacity() / dim) <= 0) {
+                    throw new TealamaException("the step budget cannot cover " + Math.min(OUTPUT_ROW_GROUP,
+                            vocabulary - outputRow) + " rows of the output projection");
                 }
                 return;
             }
@@ -234,7 +242,7 @@ public final class GenerationSession {
                 forward.prepareOutput();
                 outputPrepared = true;
             }
-            int end = (int) Math.min(vocabulary, outputRow + rowsAffordable);
+            int end = outputRow + rows;
             forward.computeLogits(outputRow, end);
             spend((long) (end - outputRow) * dim, budget);
             progressed = true;
@@ -245,6 +253,19 @@ public final class GenerationSession {
                 sampleNext();
             }
         }
+    }
+
+    /**
+     * The rows of the output projection's next slice when {@code affordable} rows fit the budget: all the rows left
+     * if they fit, else a multiple of {@link #OUTPUT_ROW_GROUP} (possibly 0), so that every slice starts at a
+     * multiple of it.
+     */
+    private int outputSlice(long affordable) {
+        int left = vocabulary - outputRow;
+        if (affordable >= left) {
+            return left;
+        }
+        return (int) (affordable - affordable % OUTPUT_ROW_GROUP);
     }
 
     private void sampleNext() {

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.management.ThreadMXBean;
 import dev.tealama.TealamaException;
+import dev.tealama.model.Kernels;
+import dev.tealama.model.Matrix;
+import dev.tealama.tensor.QuantizedVector;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +70,57 @@ class SamplerTest {
             assertEquals(argmax, sampler.sample(logits));
             assertEquals(argmax, sampler.sample(logits), "greedy does not depend on earlier draws");
         }
+    }
+
+    /** Kernels whose argmax is the default scan of {@link Kernels}, counting its calls. */
+    private static final class CountingKernels implements Kernels {
+        int argmaxCalls;
+
+        @Override
+        public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int argmax(float[] values, int n) {
+            argmaxCalls++;
+            return Kernels.super.argmax(values, n);
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+    }
+
+    @Test
+    void theKernelsArgmaxIsTheScansChoice() {
+        float ninf = Float.NEGATIVE_INFINITY;
+        float[][] cases = {
+            {1, 0, 3, 3, -1, 3}, {-0f, 0f, -1}, {0f, -0f, -1}, {ninf, ninf, 5, ninf}, {ninf, ninf, ninf},
+            {Float.MAX_VALUE, Float.POSITIVE_INFINITY, 1}, {2, Float.NaN, 3}, {Float.NaN}, {7},
+        };
+        int[] expected = {2, 0, 0, 2, 0, 1, -1, -1, 0};
+        CountingKernels kernels = new CountingKernels();
+        for (int c = 0; c < cases.length; c++) {
+            assertEquals(expected[c], kernels.argmax(cases[c], cases[c].length), Arrays.toString(cases[c]));
+        }
+        assertEquals(-1, kernels.argmax(new float[0], 0));
+        for (long seed = 0; seed < 10; seed++) {
+            float[] logits = randomLogits(1000, seed, 3);
+            logits[(int) (seed * 97 % 1000)] = 50; // a tie between two tokens when seeds repeat a position below
+            logits[(int) (seed * 31 % 1000)] = 50;
+            assertEquals(new Sampler(SamplingOptions.greedy(), 1000).sample(logits),
+                    new Sampler(SamplingOptions.greedy(), 1000, kernels).sample(logits));
+        }
+        assertTrue(kernels.argmaxCalls >= 10, "the sampler used the kernels' argmax");
+        // a NaN: the scan names it, as without kernels
+        Sampler sampler = new Sampler(SamplingOptions.greedy(), 4, kernels);
+        TealamaException nan = assertThrows(TealamaException.class,
+                () -> sampler.sample(new float[] {0, 1, Float.NaN, 2}));
+        assertTrue(nan.getMessage().contains("token 2"), nan.getMessage());
+        assertThrows(TealamaException.class, () -> sampler.sample(new float[] {0, Float.POSITIVE_INFINITY, 1, 2}));
+        assertThrows(TealamaException.class, () -> sampler.sample(new float[] {ninf, ninf, ninf, ninf}));
     }
 
     @Test

@@ -3,10 +3,13 @@ package dev.tealama.session;
 import dev.tealama.TealamaException;
 import dev.tealama.bytes.ArrayByteSource;
 import dev.tealama.model.ForwardPass;
+import dev.tealama.model.Kernels;
+import dev.tealama.model.Matrix;
 import dev.tealama.model.LlamaModel;
 import dev.tealama.model.NumericScheme;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.sampling.SamplingOptions;
+import dev.tealama.tensor.QuantizedVector;
 import dev.tealama.testing.Reference;
 import dev.tealama.testing.TestData;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +98,51 @@ class GenerationSessionTest {
             assertEquals(reference.text(), text(steps), "budget " + budget);
             int minimumSteps = budget < 2 * layerOfOneToken ? reference.genIds().length * 5 : 2;
             assertTrue(steps.size() >= minimumSteps, "budget " + budget + " took " + steps.size() + " steps");
+        }
+    }
+
+    @Test
+    void outputSlicesStartAndEndAtGroupsOfFourRows() {
+        long layerOfOneToken = 64L * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 172 * 64;
+        // budgets that leave room for a number of output rows that is not a multiple of four, after a layer or two
+        long attention = 2 * 64 * 40; // attention at the positions of this run, generously
+        for (long budget : new long[]{layerOfOneToken + attention + 6 * 64 + 10,
+                layerOfOneToken + attention + 61 * 64 + 3, layerOfOneToken + attention + 133 * 64 + 5}) {
+            List<int[]> slices = new java.util.ArrayList<>();
+            ScalarKernels scalar = new ScalarKernels();
+            Kernels recording = new Kernels() {
+                @Override
+                public void matmul(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
+                    if (w == model.weights().output()) {
+                        slices.add(new int[]{rowStart, rowEnd});
+                    }
+                    scalar.matmul(w, x, count, out, rowStart, rowEnd);
+                }
+
+                @Override
+                public String name() {
+                    return "recording";
+                }
+            };
+            GenerationSession s = new GenerationSession(model,
+                    model.newForwardPass(recording, NumericScheme.LLAMA_CPP, 128, 4));
+            s.start(reference.promptIds(), GenerationOptions.greedy(4));
+            List<StepResult> steps = new java.util.ArrayList<>();
+            while (!s.isDone()) {
+                steps.add(s.step(StepBudget.ofWork(budget)));
+            }
+            assertArrayEquals(Arrays.copyOf(reference.genIds(), 4), tokens(steps), "budget " + budget);
+            int vocabulary = model.config().vocabularySize();
+            assertTrue(slices.size() > 4, "budget " + budget + ": the output projection was not split");
+            int next = 0;
+            for (int[] slice : slices) {
+                assertEquals(next, slice[0], "slices follow each other");
+                assertEquals(0, slice[0] % GenerationSession.OUTPUT_ROW_GROUP, "slice start " + slice[0]);
+                assertTrue(slice[1] == vocabulary || slice[1] % GenerationSession.OUTPUT_ROW_GROUP == 0,
+                        "slice end " + slice[1]);
+                assertTrue(slice[1] > slice[0]);
+                next = slice[1] == vocabulary ? 0 : slice[1];
+            }
         }
     }
 

@@ -377,6 +377,17 @@ final class SimdOps {
         put(ops, OpCode.F32x4_GE, Shape.BINARY, a -> ofI32(
                 f32(a[0], a[1], 0) >= f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) >= f32(a[2], a[3], 1) ? -1 : 0,
                 f32(a[0], a[1], 2) >= f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) >= f32(a[2], a[3], 3) ? -1 : 0));
+        // the canister's argmax and top-k over the logits: f32x4.max (NaN if either lane is NaN, as Wasm's; a
+        // canonical NaN, as the IC's; -0 < +0), f32x4.eq and f32x4.gt (IEEE comparisons: -0 = +0, a NaN compares
+        // false)
+        put(ops, OpCode.F32x4_MAX, Shape.BINARY,
+                f32x4((x, y) -> Float.isNaN(x) || Float.isNaN(y) ? Float.NaN : Math.max(x, y)));
+        put(ops, OpCode.F32x4_EQ, Shape.BINARY, a -> ofI32(
+                f32(a[0], a[1], 0) == f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) == f32(a[2], a[3], 1) ? -1 : 0,
+                f32(a[0], a[1], 2) == f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) == f32(a[2], a[3], 3) ? -1 : 0));
+        put(ops, OpCode.F32x4_GT, Shape.BINARY, a -> ofI32(
+                f32(a[0], a[1], 0) > f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) > f32(a[2], a[3], 1) ? -1 : 0,
+                f32(a[0], a[1], 2) > f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) > f32(a[2], a[3], 3) ? -1 : 0));
         put(ops, OpCode.F32x4_CONVERT_I32x4_S, Shape.UNARY,
                 a -> ofF32(i32(a[0], a[1], 0), i32(a[0], a[1], 1), i32(a[0], a[1], 2), i32(a[0], a[1], 3)));
         // f64x2 (the F32 matrix kernels: products widened and summed in double, as core's F32Format.dot; Java's
@@ -395,8 +406,6 @@ final class SimdOps {
         // f64x2.mul are above)
         put(ops, OpCode.F32x4_NEG, Shape.UNARY,
                 a -> new long[] {a[0] ^ 0x8000000080000000L, a[1] ^ 0x8000000080000000L});
-        // Wasm's fmax: NaN if either is NaN, +0 above -0 (as Java's Math.max)
-        put(ops, OpCode.F32x4_MAX, Shape.BINARY, f32x4(Math::max));
         put(ops, OpCode.F32x4_LT, Shape.BINARY, a -> ofI32(
                 f32(a[0], a[1], 0) < f32(a[2], a[3], 0) ? -1 : 0, f32(a[0], a[1], 1) < f32(a[2], a[3], 1) ? -1 : 0,
                 f32(a[0], a[1], 2) < f32(a[2], a[3], 2) ? -1 : 0, f32(a[0], a[1], 3) < f32(a[2], a[3], 3) ? -1 : 0));

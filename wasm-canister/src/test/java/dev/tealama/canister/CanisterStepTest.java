@@ -80,12 +80,13 @@ class CanisterStepTest {
     }
 
     /**
-     * The SIMD kernels under a small budget: the tiny Llama 3 Q8_0 model (23 M instructions a token), every step
-     * within the budget, and the tokens and last logits those of the JVM's scalar run.
+     * The SIMD kernels under a small budget: the tiny Llama 3 Q8_0 model (~10 M instructions a token, most of them
+     * the packed output projection, which steps split in slices of whole groups of four rows), every step within the
+     * budget, and the tokens and last logits those of the JVM's scalar run.
      */
     @Test
     void theSimdKernelsKeepTheStepContractAndTheJvmsBits() {
-        long budget = 60_000_000;
+        long budget = 20_000_000;
         byte[] q8 = TestData.readModel("tiny-llama3-Q8_0.gguf");
         TestCanister simd = new TestCanister();
         simd.upload(q8, "tiny-llama3-Q8_0");
@@ -99,7 +100,7 @@ class CanisterStepTest {
             long instructions = (Long) ((RecordValue) step.get("counters")).get("instructions");
             assertTrue(instructions <= budget, "a step used " + instructions + " instructions, over " + budget);
         }
-        assertTrue(g.steps().size() >= 3, "6 tokens of 23 M instructions in " + g.steps().size() + " steps");
+        assertTrue(g.steps().size() >= 4, "6 tokens of ~10 M instructions in " + g.steps().size() + " steps");
         JvmReference.Run jvm = JvmReference.generate(q8, "plain", prompt, SamplingOptions.greedy(), 6, 128);
         assertArrayEquals(jvm.tokens(), g.tokens());
         assertArrayEquals(jvm.logitsSha256(), simd.logitsSha256(TestCanister.USER, g.id()),

@@ -268,20 +268,25 @@ final class ModelSlot {
     }
 
     /**
-     * The matrices to repack: the layers' Q8_0 / Q4_0 matrices in the arena, which core only ever multiplies whole
-     * (rows 0 to the end). The token embedding (core reads its rows) and the output projection (multiplied in row
-     * ranges split across steps) stay in the GGUF layout.
+     * The matrices to repack: the layers' Q8_0 / Q4_0 matrices in the arena, which core multiplies whole (rows 0 to
+     * the end), and the output projection, which core's session multiplies in slices of whole groups of four rows
+     * ({@code GenerationSession.OUTPUT_ROW_GROUP}). When the output projection is the token embedding (tied
+     * weights), the kernels read a token's row back from the packed layout ({@link CanisterKernels#dequantizeRow}).
+     * An untied token embedding stays in the GGUF layout (only its rows are read).
      */
     private void planRepacking(LlamaModel loaded) {
         List<Matrix> matrices = new ArrayList<>();
         for (LayerWeights w : loaded.weights().layers()) {
             for (Matrix m : new Matrix[] {w.query(), w.key(), w.value(), w.attentionOutput(), w.ffnGate(), w.ffnUp(),
                     w.ffnDown()}) {
-                if (PackedLayout.supports(m.format().type()) && m.source() == arena && m.rows() >= 4
-                        && m.cols() % 32 == 0) {
+                if (repackable(m)) {
                     matrices.add(m);
                 }
             }
+        }
+        Matrix output = loaded.weights().output();
+        if (repackable(output)) {
+            matrices.add(output);
         }
         toPack = matrices.toArray(new Matrix[0]);
         packMatrix = 0;
@@ -295,6 +300,10 @@ final class ModelSlot {
         }
         Arrays.sort(offsets);
         packedOffsets = offsets;
+    }
+
+    private boolean repackable(Matrix m) {
+        return PackedLayout.supports(m.format().type()) && m.source() == arena && m.rows() >= 4 && m.cols() % 32 == 0;
     }
 
     /**

@@ -18,13 +18,17 @@ import java.util.Arrays;
  * ({@link SimdKernels}), which read the weights where they lie (no copy) and give the scalar kernels' bits; every
  * other case (other weight types, weights not in the arena, rows left over after groups of four) runs core's
  * {@link ScalarKernels}, the reference. Matrices the load repacked into {@link PackedLayout} (their groups of four
- * rows; the rows left over keep the GGUF layout) go to the packed kernels.
+ * rows; the rows left over keep the GGUF layout) go to the packed kernels, whole or in slices of whole groups (the
+ * output projection: core's session slices it at multiples of four rows); a token's embedding is read back from the
+ * packed layout when the token embedding is the repacked output projection. The greedy sampler's argmax is Wasm SIMD
+ * too.
  */
 public final class CanisterKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
     private final long[] packedOffsets;
     private float[] scratch = new float[0]; // the packed kernels' activations (act_prep), 4-byte units
     private float[] head = new float[0]; // attention: queries rounded to F16, inverse sums, per-position records
+    private byte[] group = new byte[0]; // a packed group of four rows, to read one row back (a token's embedding)
 
     /** Kernels for a model none of whose matrices is repacked. */
     public CanisterKernels() {
@@ -44,13 +48,14 @@ public final class CanisterKernels implements Kernels {
         GgmlType type = w.format().type();
         boolean simd = (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && w.source() instanceof WeightArena
                 && count > 0 && x[0].type() == ActivationType.Q8_0;
-        if (packedOffsets.length > 0 && Arrays.binarySearch(packedOffsets, w.offset()) >= 0) {
-            if (!simd || rowStart != 0 || rowEnd != w.rows()) {
+        if (isPacked(w)) {
+            if (!simd || rowStart < 0 || rowStart % 4 != 0 || rowEnd <= rowStart || rowEnd > w.rows()
+                    || (rowEnd % 4 != 0 && rowEnd != w.rows())) {
                 // the scalar kernels cannot read the packed layout: this would give wrong results, not slow ones
-                throw new IllegalStateException("the repacked matrix " + w.name() + " can only be multiplied whole by"
-                        + " Q8_0 activations");
+                throw new IllegalStateException("the repacked matrix " + w.name() + " can only be multiplied by Q8_0"
+                        + " activations in whole groups of four rows, not rows " + rowStart + ".." + rowEnd);
             }
-            matmulPacked(w, x, count, out);
+            matmulPacked(w, x, count, out, rowStart, rowEnd);
             return;
         }
         if (kQuantInArena(w, x, count)) {
@@ -210,19 +215,27 @@ public final class CanisterKernels implements Kernels {
     }
 
     /**
-     * A repacked matrix: its groups of four rows in the packed kernels, sixteen tokens at a time, then eight, four, one
-     * (each group of weights decoded once per call), the rows left over in the scalar kernels.
+     * Rows {@code [rowStart, rowEnd)} of a repacked matrix ({@code rowStart} a multiple of four; the output projection
+     * comes in slices of whole groups): its groups of four rows in the packed kernels, sixteen tokens at a time, then
+     * eight, four, one (each group of weights decoded once per call), the rows after the last group of four (GGUF
+     * layout) in the scalar kernels.
      */
-    private void matmulPacked(Matrix w, QuantizedVector[] x, int count, float[][] out) {
+    private void matmulPacked(Matrix w, QuantizedVector[] x, int count, float[][] out, int rowStart, int rowEnd) {
         WeightArena arena = (WeightArena) w.source();
-        int groups = w.rows() / 4;
+        int packedRows = 4 * (w.rows() / 4); // the rows after them keep the GGUF layout
+        int groups = Math.max(0, (Math.min(rowEnd, packedRows) - rowStart) / 4);
+        if (groups == 0) {
+            scalar.matmul(w, x, count, out, rowStart, rowEnd);
+            return;
+        }
         int blocks = w.cols() / 32;
         boolean q8 = w.format().type() == GgmlType.Q8_0;
         int scratchWords = 17 * 16 * blocks; // 68 bytes per block and token, up to 16 tokens
         if (scratch.length < scratchWords) {
             scratch = new float[scratchWords]; // before taking any address: an allocation may move arrays
         }
-        int first = (int) arena.address(w.offset());
+        int first = (int) arena.address(w.rowOffset(rowStart)); // group rowStart / 4
+        int r = rowStart; // the results go to out[t][rowStart..]
         int s = (int) LinearMemory.addressOf(scratch, 0);
         int t = 0;
         for (; t + 16 <= count; t += 16) {
@@ -234,17 +247,17 @@ public final class CanisterKernels implements Kernels {
                     scales(x[t + 8]), scales(x[t + 9]), scales(x[t + 10]), scales(x[t + 11]), scales(x[t + 12]),
                     scales(x[t + 13]), scales(x[t + 14]), scales(x[t + 15]), s);
             if (q8) {
-                SimdKernels.q8_0Packed16(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
-                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
-                        result(out[t + 6]), result(out[t + 7]), result(out[t + 8]), result(out[t + 9]),
-                        result(out[t + 10]), result(out[t + 11]), result(out[t + 12]), result(out[t + 13]),
-                        result(out[t + 14]), result(out[t + 15]));
+                SimdKernels.q8_0Packed16(first, groups, blocks, s, at(out[t], r), at(out[t + 1], r),
+                        at(out[t + 2], r), at(out[t + 3], r), at(out[t + 4], r), at(out[t + 5], r),
+                        at(out[t + 6], r), at(out[t + 7], r), at(out[t + 8], r), at(out[t + 9], r),
+                        at(out[t + 10], r), at(out[t + 11], r), at(out[t + 12], r), at(out[t + 13], r),
+                        at(out[t + 14], r), at(out[t + 15], r));
             } else {
-                SimdKernels.q4_0Packed16(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
-                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
-                        result(out[t + 6]), result(out[t + 7]), result(out[t + 8]), result(out[t + 9]),
-                        result(out[t + 10]), result(out[t + 11]), result(out[t + 12]), result(out[t + 13]),
-                        result(out[t + 14]), result(out[t + 15]));
+                SimdKernels.q4_0Packed16(first, groups, blocks, s, at(out[t], r), at(out[t + 1], r),
+                        at(out[t + 2], r), at(out[t + 3], r), at(out[t + 4], r), at(out[t + 5], r),
+                        at(out[t + 6], r), at(out[t + 7], r), at(out[t + 8], r), at(out[t + 9], r),
+                        at(out[t + 10], r), at(out[t + 11], r), at(out[t + 12], r), at(out[t + 13], r),
+                        at(out[t + 14], r), at(out[t + 15], r));
             }
         }
         for (; t + 8 <= count; t += 8) {
@@ -253,36 +266,37 @@ public final class CanisterKernels implements Kernels {
                     scales(x[t + 1]), scales(x[t + 2]), scales(x[t + 3]), scales(x[t + 4]), scales(x[t + 5]),
                     scales(x[t + 6]), scales(x[t + 7]), s);
             if (q8) {
-                SimdKernels.q8_0Packed8(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
-                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
-                        result(out[t + 6]), result(out[t + 7]));
+                SimdKernels.q8_0Packed8(first, groups, blocks, s, at(out[t], r), at(out[t + 1], r),
+                        at(out[t + 2], r), at(out[t + 3], r), at(out[t + 4], r), at(out[t + 5], r),
+                        at(out[t + 6], r), at(out[t + 7], r));
             } else {
-                SimdKernels.q4_0Packed8(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
-                        result(out[t + 2]), result(out[t + 3]), result(out[t + 4]), result(out[t + 5]),
-                        result(out[t + 6]), result(out[t + 7]));
+                SimdKernels.q4_0Packed8(first, groups, blocks, s, at(out[t], r), at(out[t + 1], r),
+                        at(out[t + 2], r), at(out[t + 3], r), at(out[t + 4], r), at(out[t + 5], r),
+                        at(out[t + 6], r), at(out[t + 7], r));
             }
         }
         for (; t + 4 <= count; t += 4) {
             SimdKernels.actPrep4(blocks, quants(x[t]), quants(x[t + 1]), quants(x[t + 2]), quants(x[t + 3]),
                     scales(x[t]), scales(x[t + 1]), scales(x[t + 2]), scales(x[t + 3]), s);
             if (q8) {
-                SimdKernels.q8_0Packed4(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
-                        result(out[t + 2]), result(out[t + 3]));
+                SimdKernels.q8_0Packed4(first, groups, blocks, s, at(out[t], r), at(out[t + 1], r),
+                        at(out[t + 2], r), at(out[t + 3], r));
             } else {
-                SimdKernels.q4_0Packed4(first, groups, blocks, s, result(out[t]), result(out[t + 1]),
-                        result(out[t + 2]), result(out[t + 3]));
+                SimdKernels.q4_0Packed4(first, groups, blocks, s, at(out[t], r), at(out[t + 1], r),
+                        at(out[t + 2], r), at(out[t + 3], r));
             }
         }
         for (; t < count; t++) {
             SimdKernels.actPrep1(blocks, quants(x[t]), scales(x[t]), s);
             if (q8) {
-                SimdKernels.q8_0Packed1(first, groups, blocks, s, result(out[t]));
+                SimdKernels.q8_0Packed1(first, groups, blocks, s, at(out[t], r));
             } else {
-                SimdKernels.q4_0Packed1(first, groups, blocks, s, result(out[t]));
+                SimdKernels.q4_0Packed1(first, groups, blocks, s, at(out[t], r));
             }
         }
-        if (4 * groups < w.rows()) {
-            scalar.matmul(w, x, count, out, 4 * groups, w.rows());
+        int done = rowStart + 4 * groups;
+        if (done < rowEnd) {
+            scalar.matmul(w, x, count, out, done, rowEnd);
         }
     }
 
@@ -350,8 +364,60 @@ public final class CanisterKernels implements Kernels {
         ActivationSimd.swiglu(gate, up, length);
     }
 
-    private static int result(float[] out) {
-        return (int) LinearMemory.addressOf(out, 0);
+    /** The address of {@code out[row]}. */
+    private static int at(float[] out, int row) {
+        return (int) LinearMemory.addressOf(out, row);
+    }
+
+    private boolean isPacked(Matrix w) {
+        return packedOffsets.length > 0 && Arrays.binarySearch(packedOffsets, w.offset()) >= 0;
+    }
+
+    /**
+     * A token's embedding. A repacked matrix (the token embedding when it is also the output projection) is read
+     * back in the GGUF layout first: its row's group of four rows from the arena, then {@link PackedLayout#unpackRow}
+     * (the file's bytes again, so the same floats); anything else as core reads it.
+     */
+    @Override
+    public void dequantizeRow(Matrix w, int row, byte[] scratch, float[] dst) {
+        if (!isPacked(w) || row >= 4 * (w.rows() / 4)) {
+            w.dequantizeRow(row, scratch, dst, 0);
+            return;
+        }
+        if (row < 0) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + w.name());
+        }
+        int rowBytes = w.rowBytes();
+        if (group.length < 4 * rowBytes) {
+            group = new byte[4 * rowBytes];
+        }
+        w.source().read(w.rowOffset(row & ~3), group, 0, 4 * rowBytes);
+        PackedLayout.unpackRow(w.format().type(), group, 0, rowBytes, row & 3, scratch, 0);
+        w.format().dequantize(scratch, 0, dst, 0, w.cols());
+    }
+
+    /**
+     * Top-k's scan for the next token above its heap's root, in Wasm SIMD ({@link SimdKernels#firstAboveF32}, 16
+     * logits per iteration), the same index as core's scan.
+     */
+    @Override
+    public int firstAbove(float[] values, int from, int n, float threshold) {
+        if (n < 0 || n > values.length || from < 0) {
+            throw new IndexOutOfBoundsException("from " + from + ", " + n + " values of " + values.length);
+        }
+        return SimdKernels.firstAboveF32((int) LinearMemory.addressOf(values, 0), from, n, threshold);
+    }
+
+    /**
+     * The greedy choice over the logits in Wasm SIMD ({@link SimdKernels#argmaxF32}: the maximum, then its first
+     * index; ~2 instructions per value instead of ~58 for the scan in TeaVM Java), the same index as core's scan.
+     */
+    @Override
+    public int argmax(float[] values, int n) {
+        if (n < 0 || n > values.length) {
+            throw new IndexOutOfBoundsException(n + " values of " + values.length);
+        }
+        return SimdKernels.argmaxF32((int) LinearMemory.addressOf(values, 0), n);
     }
 
     private static int quants(QuantizedVector x) {

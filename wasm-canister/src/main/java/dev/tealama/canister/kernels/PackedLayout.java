@@ -25,7 +25,8 @@ import org.teavm.interop.Import;
  * Only the order of the bits changes: every weight and scale keeps its value, so the kernels' integer block sums and
  * float steps are those of core's scalar dot products.
  *
- * <p>{@link #packRows4} is the reference, in plain Java (~390 Wasm instructions per byte in the canister);
+ * <p>{@link #unpackRow} reads one row back in the GGUF layout (a token's embedding, when it is the repacked output
+ * projection). {@link #packRows4} is the reference, in plain Java (~390 Wasm instructions per byte in the canister);
  * {@link #packRows4At} does the same in Wasm SIMD ({@code src/main/wat/simd-repack.wat}, about one per byte), and is
  * what the canister's load runs. A parity test holds them to the same bytes.
  */
@@ -60,6 +61,44 @@ public final class PackedLayout {
 
     @Import(module = "repack", name = "q4_0_rows4")
     private static native void q4_0Rows4(int src, int rowBytes, int blocks, int dst);
+
+    /**
+     * The inverse for one row: writes row {@code row} (0-3) of a packed group ({@code src} from {@code srcOff},
+     * {@code 4 * rowBytes} bytes) in the GGUF layout to {@code dst} from {@code dstOff} ({@code rowBytes} bytes). The
+     * canister decodes a token's embedding this way when the token embedding is the repacked output projection
+     * (tied weights): the bytes are the file's, so the floats are too.
+     */
+    public static void unpackRow(GgmlType type, byte[] src, int srcOff, int rowBytes, int row, byte[] dst,
+                                 int dstOff) {
+        int blockBytes = type.blockBytes();
+        int blocks = rowBytes / blockBytes;
+        boolean q8 = type == GgmlType.Q8_0;
+        for (int b = 0; b < blocks; b++) {
+            int in = srcOff + b * 4 * blockBytes;
+            int out = dstOff + b * blockBytes;
+            dst[out] = src[in + 2 * row];
+            dst[out + 1] = src[in + 2 * row + 1];
+            if (q8) {
+                for (int p = 0; p < 16; p++) {
+                    dst[out + 2 + 2 * p] = src[in + 8 + 8 * p + 2 * row];
+                    dst[out + 3 + 2 * p] = src[in + 9 + 8 * p + 2 * row];
+                }
+            } else {
+                // GGUF Q4_0: byte i holds column i in its low nibble and column i + 16 in its high nibble
+                for (int i = 0; i < 16; i++) {
+                    dst[out + 2 + i] = (byte) (packedNibble(src, in, row, i) | packedNibble(src, in, row, i + 16) << 4);
+                }
+            }
+        }
+    }
+
+    /** Q4_0: the stored nibble of column {@code col} (0-31) of row {@code row} in the packed block at {@code in}. */
+    private static int packedNibble(byte[] src, int in, int row, int col) {
+        int p = col / 2;
+        int q = p % 4;
+        int b = src[in + 8 + 16 * (p / 4) + 8 * (q % 2) + 2 * row + col % 2];
+        return q < 2 ? b & 15 : (b >> 4) & 15;
+    }
 
     /**
      * Writes four consecutive GGUF rows ({@code src} from {@code srcOff}, {@code rowBytes} each) in the packed layout

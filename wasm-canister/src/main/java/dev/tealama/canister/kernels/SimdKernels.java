@@ -116,4 +116,18 @@ final class SimdKernels {
     @Import(module = "kernels", name = "q6_k_rows4_t4")
     static native void q6_kRows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
                                    int xd0, int xd1, int xd2, int xd3, int out0, int out1, int out2, int out3);
+
+    /**
+     * The index of the largest of the {@code n} floats at {@code x}, as core's {@code Kernels.argmax} finds it (the
+     * lowest index among equal values), or -1 if one is NaN or {@code n} is 0.
+     */
+    @Import(module = "kernels", name = "argmax_f32")
+    static native int argmaxF32(int x, int n);
+
+    /**
+     * The first index {@code i} in {@code [from, n)} whose float at {@code x + 4 i} is above {@code t}, or {@code n}
+     * (core's {@code Kernels.firstAbove}).
+     */
+    @Import(module = "kernels", name = "first_above_f32")
+    static native int firstAboveF32(int x, int from, int n, float t);
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
+import dev.tealama.model.Kernels;
+import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.Float16;
 import dev.tealama.tensor.GgmlType;
@@ -18,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -238,6 +241,109 @@ class SimdKernelsParityTest {
                 }
             }
         }
+    }
+
+    /** {@code argmax_f32} on {@code values}, as written at address W. */
+    private static int argmax(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            bytes.putFloat(v);
+        }
+        kernels.write(W, bytes.array());
+        return (int) kernels.call("argmax_f32", W, values.length)[0];
+    }
+
+    /** Core's scan ({@code Kernels.argmax}'s default). */
+    private static int scan(float[] values) {
+        Kernels scalar = new ScalarKernels();
+        return scalar.argmax(values, values.length);
+    }
+
+    @Test
+    void argmaxIsCoresScan() {
+        float ninf = Float.NEGATIVE_INFINITY;
+        float inf = Float.POSITIVE_INFINITY;
+        float[] specials = {0f, -0f, 1f, -1f, inf, ninf, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE,
+                Float.MAX_VALUE, -Float.MAX_VALUE, Float.intBitsToFloat(0x7FC00001), Float.intBitsToFloat(0xFF800001)};
+        Random random = new Random(7);
+        for (int n = 1; n <= 70; n++) {
+            for (int round = 0; round < 30; round++) {
+                float[] values = new float[n];
+                int kind = round % 5;
+                for (int i = 0; i < n; i++) {
+                    values[i] = switch (kind) {
+                        case 0 -> (float) random.nextGaussian();
+                        case 1 -> random.nextInt(3) - 1; // many ties, -0 never
+                        case 2 -> random.nextBoolean() ? 0f : -0f; // ties between the two zeros
+                        case 3 -> random.nextInt(4) == 0 ? ninf : (float) random.nextGaussian();
+                        default -> specials[random.nextInt(specials.length)];
+                    };
+                }
+                if (kind == 3 && round % 10 == 3) {
+                    Arrays.fill(values, ninf);
+                }
+                assertEquals(scan(values), argmax(values), Arrays.toString(values));
+            }
+        }
+        float[] vocabulary = new float[128_256];
+        for (int i = 0; i < vocabulary.length; i++) {
+            vocabulary[i] = (float) random.nextGaussian();
+        }
+        for (int at : new int[] {0, 5, 17, 64_000, 128_239, 128_240, 128_255}) {
+            float[] values = vocabulary.clone();
+            values[at] = 9f;
+            values[Math.min(at + 3, values.length - 1)] = 9f; // a tie after it
+            assertEquals(at, argmax(values));
+            values[Math.max(0, at - 1)] = Float.NaN;
+            assertEquals(-1, argmax(values));
+        }
+        assertEquals(-1, (int) kernels.call("argmax_f32", W, 0)[0]);
+        float[] values = vocabulary.clone();
+        values[values.length / 2] = 9f;
+        argmax(values);
+        System.out.printf("argmax_f32 over 128,256 logits, the largest in the middle: %d instructions, %.3f per"
+                + " value%n", kernels.lastInstructions(), kernels.lastInstructions() / 128_256.0);
+    }
+
+    @Test
+    void firstAboveIsCoresScan() {
+        Kernels scalar = new ScalarKernels();
+        float[] specials = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+                Float.MAX_VALUE, Float.MIN_VALUE};
+        Random random = new Random(8);
+        for (int n = 0; n <= 70; n++) {
+            for (int round = 0; round < 20; round++) {
+                float[] values = new float[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = round % 3 == 0 ? specials[random.nextInt(specials.length)]
+                            : (float) random.nextGaussian() - (round % 3 == 1 ? 2.5f : 0f);
+                }
+                ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : values) {
+                    bytes.putFloat(v);
+                }
+                kernels.write(W, bytes.array());
+                float threshold = round % 4 == 0 ? specials[random.nextInt(specials.length)] : 1.5f;
+                for (int from : new int[] {0, 1, n / 2, Math.max(0, n - 1), n, n + 3}) {
+                    long[] result = kernels.call("first_above_f32", W, from, n,
+                            Float.floatToRawIntBits(threshold) & 0xFFFFFFFFL);
+                    assertEquals(scalar.firstAbove(values, from, n, threshold), (int) result[0],
+                            "from " + from + " above " + threshold + " in " + Arrays.toString(values));
+                }
+            }
+        }
+        float[] vocabulary = new float[128_256];
+        ByteBuffer bytes = ByteBuffer.allocate(4 * vocabulary.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < vocabulary.length; i++) {
+            vocabulary[i] = (float) random.nextGaussian();
+            bytes.putFloat(vocabulary[i]);
+        }
+        kernels.write(W, bytes.array());
+        long[] result = kernels.call("first_above_f32", W, 0, vocabulary.length,
+                Float.floatToRawIntBits(100f) & 0xFFFFFFFFL);
+        assertEquals(vocabulary.length, (int) result[0]);
+        System.out.printf("first_above_f32 over 128,256 logits, none above: %d instructions, %.3f per value%n",
+                kernels.lastInstructions(), kernels.lastInstructions() / 128_256.0);
     }
 
     /**
