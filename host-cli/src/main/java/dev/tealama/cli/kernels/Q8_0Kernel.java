@@ -181,16 +181,18 @@ final class Q8_0Kernel implements WeightKernel {
                     touched |= w.get(ValueLayout.JAVA_BYTE, ahead + o);
                 }
             }
+            // through a slice of the round's bytes, whose loads need no bounds checks (see Q4_0Kernel.wideDot)
+            MemorySegment round = w.asSlice(start, ROUND_BYTES);
             for (int i = 0; i < ROUND; i++) {
-                long p = start + (long) i * BLOCK_BYTES;
+                long p = (long) i * BLOCK_BYTES;
                 int xo = (b + i) * 32;
-                FloatVector w0 = (FloatVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE)
+                FloatVector w0 = (FloatVector) ByteVector.fromMemorySegment(B128, round, p + 2, LE)
                         .convertShape(VectorOperators.B2F, F512, 0);
-                FloatVector w1 = (FloatVector) ByteVector.fromMemorySegment(B128, w, p + 18, LE)
+                FloatVector w1 = (FloatVector) ByteVector.fromMemorySegment(B128, round, p + 18, LE)
                         .convertShape(VectorOperators.B2F, F512, 0);
                 FloatVector products = w1.fma(FloatVector.fromArray(F512, xf, xo + 16),
                         w0.mul(FloatVector.fromArray(F512, xf, xo)));
-                float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b + i];
+                float d = Float.float16ToFloat(round.get(SHORT_LE, p)) * xd[b + i];
                 acc = products.fma(FloatVector.broadcast(F512, d), acc);
             }
         }
