@@ -2,11 +2,7 @@ package dev.tealama.ichost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -41,12 +37,7 @@ class SimdActivationOpsTest {
         }
         wat.append("(func (export \"i64x2.shl\") (param $s i32) (v128.store (i32.const 32) "
                 + "(i64x2.shl (v128.load (i32.const 0)) (local.get $s))))\n)");
-        byte[] wasm = Wat.compile(wat.toString());
-        byte[] lowered = MeteringInstrumenter.instrument(wasm, Parser.parse(wasm), 1_000_000_000L).wasm();
-        WasmModule module = Parser.parse(lowered);
-        return Instance.builder(module)
-                .withImportValues(ImportValues.builder().withFunctions(SimdOps.hostFunctions()).build())
-                .withMachineFactory(MachineFactoryCompiler.compile(module)).build();
+        return LoweredModules.instance(wat.toString(), true);
     }
 
     private static ByteBuffer run(Instance instance, String op, byte[] a, byte[] b) {

@@ -2,12 +2,7 @@ package dev.tealama.ichost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.InterpreterMachine;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
@@ -32,14 +27,7 @@ class SimdF64x2Test {
             """;
 
     private static Instance instance(boolean compiled) {
-        byte[] wasm = Wat.compile(WAT);
-        WasmModule original = Parser.parse(wasm);
-        byte[] lowered = MeteringInstrumenter.instrument(wasm, original, 1_000_000_000L).wasm();
-        WasmModule module = Parser.parse(lowered);
-        Instance.Builder builder = Instance.builder(module)
-                .withImportValues(ImportValues.builder().withFunctions(SimdOps.hostFunctions()).build());
-        builder.withMachineFactory(compiled ? MachineFactoryCompiler.compile(module) : InterpreterMachine::new);
-        return builder.build();
+        return LoweredModules.instance(WAT, compiled);
     }
 
     private static byte[] floats(float a0, float a1) {
