@@ -3,6 +3,7 @@ package dev.tealama.sampling;
 import dev.tealama.TealamaException;
 import dev.tealama.math.DetMath;
 import dev.tealama.model.Kernels;
+import dev.tealama.model.ScalarKernels;
 
 /**
  * Chooses the next token from the model's logits, as llama.cpp's default sampler chain does
@@ -29,6 +30,9 @@ public final class Sampler {
     private final int vocabularySize;
     private final Xoshiro256PlusPlus random;
     /** Find the highest score ({@link Kernels#argmax}) and top-k's candidates ({@link Kernels#firstAbove}); or null. */
+    /** Core's scans ({@link Kernels}' defaults), for a sampler given no kernels. */
+    private static final Kernels SCALAR = new ScalarKernels();
+
     private final Kernels kernels;
 
     /** The last {@code repeatLastN} accepted tokens: a ring of {@code recentCount} tokens from {@code recentStart}. */
@@ -61,8 +65,8 @@ public final class Sampler {
      * @param options        validated sampling options
      * @param vocabularySize number of logits {@link #sample} receives
      * @param kernels        the host's kernels, whose {@link Kernels#argmax} finds the highest score and
-     *                       {@link Kernels#firstAbove} top-k's candidates (the same tokens as the scans here, faster
-     *                       where the host has vectors); null for the scans here
+     *                       {@link Kernels#firstAbove} top-k's candidates (the same tokens as core's scans, faster
+     *                       where the host has vectors); null for core's scans
      */
     public Sampler(SamplingOptions options, int vocabularySize, Kernels kernels) {
         if (options == null) {
@@ -74,7 +78,7 @@ public final class Sampler {
         this.options = options;
         this.vocabularySize = vocabularySize;
         this.random = new Xoshiro256PlusPlus(options.seed());
-        this.kernels = kernels;
+        this.kernels = kernels != null ? kernels : SCALAR;
         this.recent = new int[options.penalizesRepetition() ? options.repeatLastN() : 0];
         this.penalized = options.penalizesRepetition() ? new float[vocabularySize] : null;
         boolean draws = !options.isGreedy();
@@ -207,25 +211,17 @@ public final class Sampler {
 
     /** The highest-scoring token (lowest id on ties), checking that the scores can be sampled at all. */
     private int checkedArgmax(float[] scores) {
-        int found = kernels == null ? -1 : kernels.argmax(scores, vocabularySize);
-        if (found >= 0) {
-            checkFinite(found, scores[found]);
-            return found;
-        }
-        // no kernel, or a NaN somewhere: the scan names the first NaN
-        int best = 0;
-        float bestScore = Float.NEGATIVE_INFINITY;
-        for (int id = 0; id < vocabularySize; id++) {
-            float s = scores[id];
-            if (s > bestScore) {
-                best = id;
-                bestScore = s;
-            } else if (s != s) {
-                throw new TealamaException("the logit of token " + id + " is NaN");
+        int found = kernels.argmax(scores, vocabularySize);
+        if (found < 0) {
+            // a NaN somewhere: name the first
+            int nan = 0;
+            while (!Float.isNaN(scores[nan])) {
+                nan++;
             }
+            throw new TealamaException("the logit of token " + nan + " is NaN");
         }
-        checkFinite(best, bestScore);
-        return best;
+        checkFinite(found, scores[found]);
+        return found;
     }
 
     private static void checkFinite(int best, float bestScore) {

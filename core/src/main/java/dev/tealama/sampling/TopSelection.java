@@ -1,6 +1,7 @@
 package dev.tealama.sampling;
 
 import dev.tealama.model.Kernels;
+import dev.tealama.model.ScalarKernels;
 
 /**
  * Finds the best {@code m} tokens by score, best first, without sorting the whole vocabulary.
@@ -13,6 +14,9 @@ import dev.tealama.model.Kernels;
  * <p>Scores must not be NaN (the sampler checks).
  */
 final class TopSelection {
+    /** Core's scan ({@link Kernels#firstAbove}'s default), for callers with no kernels of their own. */
+    private static final Kernels SCALAR = new ScalarKernels();
+
     private TopSelection() {
     }
 
@@ -26,11 +30,11 @@ final class TopSelection {
      * @param out         receives the chosen ids; must not be {@code ids}
      */
     static void selectBest(float[] scores, int[] ids, int count, int m, int[] out) {
-        selectBest(scores, ids, count, m, out, null);
+        selectBest(scores, ids, count, m, out, SCALAR);
     }
 
     /**
-     * As above; {@code kernels} (or null), when {@code ids} is null, finds the tokens that beat the heap's root
+     * As above; {@code kernels}, when {@code ids} is null, finds the tokens that beat the heap's root
      * ({@link Kernels#firstAbove}).
      */
     static void selectBest(float[] scores, int[] ids, int count, int m, int[] out, Kernels kernels) {
@@ -56,7 +60,7 @@ final class TopSelection {
     /**
      * {@link #selectBest} of the ids {@code 0..count-1}, in the same result. Once the heap is full, every id in it is
      * lower than the next token's, so a token beats the root only with a strictly higher score: most tokens of a
-     * large vocabulary cost one comparison with the root's score, kept in a local; {@code kernels} (if not null)
+     * large vocabulary cost one comparison with the root's score; {@code kernels}
      * find the next token above it ({@link Kernels#firstAbove}: the canister's is Wasm SIMD).
      */
     private static void selectBestOfAll(float[] scores, int count, int m, int[] out, Kernels kernels) {
@@ -65,21 +69,11 @@ final class TopSelection {
             siftUp(scores, out, i);
         }
         float root = scores[out[0]];
-        if (kernels != null) {
-            for (int i = kernels.firstAbove(scores, m, count, root); i < count;
-                    i = kernels.firstAbove(scores, i + 1, count, root)) {
-                out[0] = i;
-                siftDown(scores, out, 0, m);
-                root = scores[out[0]];
-            }
-        } else {
-            for (int i = m; i < count; i++) {
-                if (scores[i] > root) {
-                    out[0] = i;
-                    siftDown(scores, out, 0, m);
-                    root = scores[out[0]];
-                }
-            }
+        for (int i = kernels.firstAbove(scores, m, count, root); i < count;
+                i = kernels.firstAbove(scores, i + 1, count, root)) {
+            out[0] = i;
+            siftDown(scores, out, 0, m);
+            root = scores[out[0]];
         }
         heapSort(scores, out, m);
     }
