@@ -113,13 +113,13 @@ public final class QuantizedVector {
     }
 
     /**
-     * Declares that a host has written the Q8_0 form of {@code length} elements into {@link #quants()} and
-     * {@link #scales()} itself, with exactly {@link #quantize}'s arithmetic (the canister does it in Wasm SIMD);
-     * the vector then holds them as if {@code quantize} had run.
+     * Declares that a host has written the Q8_0 or Q8_K form of {@code length} elements into {@link #quants()},
+     * {@link #scales()} and (Q8_K) {@link #groupSums()} itself, with exactly {@link #quantize}'s arithmetic (the
+     * canister does it in Wasm SIMD); the vector then holds them as if {@code quantize} had run.
      */
     public void markQuantized(int length) {
-        if (type != ActivationType.Q8_0) {
-            throw new IllegalStateException("only Q8_0 vectors can be quantized by a host, not " + type);
+        if (type != ActivationType.Q8_0 && type != ActivationType.Q8_K) {
+            throw new IllegalStateException("only Q8_0 and Q8_K vectors can be quantized by a host, not " + type);
         }
         if (length < 0 || length % type.blockSize() != 0 || length > capacity) {
             throw new IllegalArgumentException("cannot hold " + length + " elements of " + type + ": need a multiple of "

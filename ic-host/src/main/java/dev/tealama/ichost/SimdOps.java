@@ -347,6 +347,7 @@ final class SimdOps {
         put(ops, OpCode.I32x4_GT_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) > 0 ? -1 : 0));
         put(ops, OpCode.I32x4_GE_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) >= 0 ? -1 : 0));
         put(ops, OpCode.I32x4_MAX_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) >= 0 ? x : y));
+        put(ops, OpCode.I32x4_MIN_S, Shape.BINARY, i32x4(Math::min));
         put(ops, OpCode.I32x4_LT_U, Shape.BINARY, i32x4((x, y) -> Integer.compareUnsigned(x, y) < 0 ? -1 : 0));
         put(ops, OpCode.I32x4_SHL, Shape.SHIFT, shiftI32((v, s) -> v << s));
         put(ops, OpCode.I32x4_SHR_S, Shape.SHIFT, shiftI32((v, s) -> v >> s));
@@ -380,6 +381,19 @@ final class SimdOps {
         // the canister's argmax and top-k over the logits: f32x4.max (NaN if either lane is NaN, as Wasm's; a
         // canonical NaN, as the IC's; -0 < +0), f32x4.eq and f32x4.gt (IEEE comparisons: -0 = +0, a NaN compares
         // false)
+        // pseudo-maximum: b where a < b, else a itself (a NaN b leaves a; bits kept as they are)
+        put(ops, OpCode.F32x4_PMAX, Shape.BINARY, a -> {
+            long[] r = new long[2];
+            for (int lane = 0; lane < 4; lane++) {
+                float x = f32(a[0], a[1], lane);
+                float y = f32(a[2], a[3], lane);
+                int word = lane / 2;
+                int shift = 32 * (lane % 2);
+                long bits = (x < y ? a[2 + word] : a[word]) >>> shift & 0xFFFF_FFFFL;
+                r[word] |= bits << shift;
+            }
+            return r;
+        });
         put(ops, OpCode.F32x4_MAX, Shape.BINARY,
                 f32x4((x, y) -> Float.isNaN(x) || Float.isNaN(y) ? Float.NaN : Math.max(x, y)));
         put(ops, OpCode.F32x4_EQ, Shape.BINARY, a -> ofI32(

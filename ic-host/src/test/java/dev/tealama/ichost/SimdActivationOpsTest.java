@@ -12,8 +12,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SIMD instructions the canister's activation kernels use (Q8_0 quantization and SwiGLU's exp: f32x4 abs, neg,
- * max, lt, nearest; the saturating truncations and narrowings; f64x2 abs, sub, mul, div, comparisons, the i32
+ * The SIMD instructions the canister's activation kernels use (Q8_0 and Q8_K quantization and SwiGLU's exp: f32x4
+ * abs, neg, max, pmax, lt, nearest; i32x4 min_s; the saturating truncations and narrowings; f64x2 abs, sub, mul, div, comparisons, the i32
  * conversion; i64x2 extend and shift), lowered by {@link SimdLowering} and run by {@link SimdOps}, against the Wasm
  * specification's lane arithmetic written out here: every result bit, on random bit patterns (NaNs, infinities,
  * subnormals, signed zeros) and on the values where each instruction's rule changes (ties, saturation bounds).
@@ -23,7 +23,7 @@ class SimdActivationOpsTest {
             "i32x4.trunc_sat_f32x4_s", "i32x4.trunc_sat_f64x2_s_zero", "f64x2.abs", "f64x2.convert_low_i32x4_s",
             "i64x2.extend_low_i32x4_s");
     private static final List<String> BINARY = List.of("f32x4.max", "f32x4.lt", "i16x8.narrow_i32x4_s",
-            "i8x16.narrow_i16x8_s", "f64x2.sub", "f64x2.mul", "f64x2.div", "f64x2.lt", "f64x2.gt", "f64x2.ge");
+            "i8x16.narrow_i16x8_s", "f32x4.pmax", "i32x4.min_s", "f64x2.sub", "f64x2.mul", "f64x2.div", "f64x2.lt", "f64x2.gt", "f64x2.ge");
 
     private static Instance instance() {
         StringBuilder wat = new StringBuilder("(module (memory (export \"memory\") 1)\n");
@@ -161,6 +161,17 @@ class SimdActivationOpsTest {
                 return f32x4(a, b, (p, q) -> Float.isNaN(p) || Float.isNaN(q) ? Float.NaN
                         : p == 0 && q == 0 ? Float.intBitsToFloat(Float.floatToRawIntBits(p) & Float.floatToRawIntBits(q))
                         : p > q ? p : q);
+            }
+            case "f32x4.pmax" -> {
+                // b where a < b, else a: a NaN on either side keeps a, bits and all
+                for (int i = 0; i < 4; i++) {
+                    out.putInt(x.getFloat(4 * i) < y.getFloat(4 * i) ? y.getInt(4 * i) : x.getInt(4 * i));
+                }
+            }
+            case "i32x4.min_s" -> {
+                for (int i = 0; i < 4; i++) {
+                    out.putInt(Math.min(x.getInt(4 * i), y.getInt(4 * i)));
+                }
             }
             case "f32x4.lt" -> {
                 return f32x4(a, b, (p, q) -> p < q ? -1 : 0);

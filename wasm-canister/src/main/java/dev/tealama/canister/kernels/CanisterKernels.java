@@ -348,7 +348,7 @@ public final class CanisterKernels implements Kernels {
         }
     }
 
-    /** Q8_0 inputs are quantized in Wasm SIMD ({@link ActivationSimd}), to core's bits; other types by core. */
+    /** Q8_0 and Q8_K inputs are quantized in Wasm SIMD ({@link ActivationSimd}), to core's bits; others by core. */
     @Override
     public void quantize(QuantizedVector target, float[] x, int length) {
         if (ActivationSimd.quantizes(target)) {

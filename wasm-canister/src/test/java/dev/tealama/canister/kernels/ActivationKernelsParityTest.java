@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernels of {@code activations.wat} ({@code q8_0_quantize}, {@code swiglu}), as the build assembled them, run
- * metered in the local IC host against core's scalar code, bit for bit: {@link QuantizedVector#quantize} for Q8_0 and
+ * The kernels of {@code activations.wat} ({@code q8_0_quantize}, {@code q8_k_quantize}, {@code swiglu}), as the build
+ * assembled them, run metered in the local IC host against core's scalar code, bit for bit: {@link
+ * QuantizedVector#quantize} for Q8_0 and Q8_K, and
  * {@link dev.tealama.model.Kernels#swiglu}'s expression with {@link DetMath#expf}. The inputs cover every kind of
  * float (random bit patterns: normals, subnormals, infinities, NaNs), blocks whose scale underflows or overflows, and
  * every branch of fdlibm's exp, swept float by float across its thresholds. Each kernel's cost per element is
@@ -73,6 +74,59 @@ class ActivationKernelsParityTest {
         double perElement = (double) kernels.lastInstructions() / x.length;
         System.out.printf("q8_0_quantize: %.2f instructions per element%n", perElement);
         assertTrue(perElement < 10, perElement + " instructions per element (Java in TeaVM: ~190)");
+    }
+
+    @Test
+    void quantizesQ8_KAsCoreDoes() {
+        Random random = new Random(11);
+        int blocks = 512;
+        float[] x = new float[blocks * 256];
+        for (int b = 0; b < blocks; b++) {
+            int peak = random.nextInt(256);
+            for (int j = 0; j < 256; j++) {
+                x[b * 256 + j] = switch (b % 10) {
+                    case 0, 1 -> (float) random.nextGaussian();              // activations as they are
+                    case 2 -> (float) random.nextGaussian() * 1e30f;         // huge
+                    case 3 -> (float) random.nextGaussian() * 1e-40f;        // subnormal: iscale overflows
+                    case 4 -> Float.intBitsToFloat(random.nextInt());        // any bits: NaNs and infinities too
+                    case 5 -> j == peak ? (float) random.nextGaussian() : 0f; // one element, the rest zero
+                    case 6 -> j % 3 == 0 ? Float.NaN : j % 3 == 1 ? -0f : 0f; // nothing to scale by
+                    // the largest magnitude twice, with both signs: the first one's sign counts
+                    case 7 -> j == peak ? -4.5f : j == (peak + 37) % 256 ? 4.5f : (float) random.nextGaussian();
+                    case 8 -> j == peak ? Float.NEGATIVE_INFINITY : (float) random.nextGaussian(); // d = +inf
+                    default -> (random.nextInt(255) - 127) / 127f * 3.5f;    // ties: exact halves after scaling
+                };
+            }
+        }
+        QuantizedVector expected = new QuantizedVector(ActivationType.Q8_K, x.length);
+        expected.quantize(x, 0, x.length);
+
+        int quants = X + 4 * x.length;
+        int scales = quants + x.length;
+        int sums = scales + 4 * blocks;
+        kernels.write(X, floats(x));
+        kernels.call("q8_k_quantize", X, quants, scales, sums, blocks);
+
+        byte[] actualQuants = kernels.read(quants, x.length);
+        float[] actualScales = readFloats(kernels, scales, blocks);
+        byte[] actualSums = kernels.read(sums, 2 * x.length / 16);
+        for (int b = 0; b < blocks; b++) {
+            for (int j = 0; j < 256; j++) {
+                int i = b * 256 + j;
+                assertEquals(expected.quants()[i], actualQuants[i], "block " + b + " (kind " + b % 10 + "), quant " + j
+                        + " of " + x[i]);
+            }
+            assertEquals(Float.floatToRawIntBits(expected.scales()[b]), Float.floatToRawIntBits(actualScales[b]),
+                    "block " + b + " (kind " + b % 10 + "), scale");
+            for (int g = 0; g < 16; g++) {
+                int at = 2 * (b * 16 + g);
+                short actual = (short) ((actualSums[at] & 0xFF) | actualSums[at + 1] << 8);
+                assertEquals(expected.groupSums()[b * 16 + g], actual, "block " + b + " (kind " + b % 10 + "), sum " + g);
+            }
+        }
+        double perElement = (double) kernels.lastInstructions() / x.length;
+        System.out.printf("q8_k_quantize: %.2f instructions per element%n", perElement);
+        assertTrue(perElement < 10, perElement + " instructions per element");
     }
 
     @Test
