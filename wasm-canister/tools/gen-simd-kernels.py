@@ -472,23 +472,24 @@ def float_kernel(fmt):
 # ---- K-quants: Q4_K and Q6_K weights against Q8_K activations --------------------------------------------------------
 
 KQUANT_COMMENT = """\
-  ;; ---- K-quants: Q4_K and Q6_K (GGUF layout) against Q8_K activations ----------------------------------------------
+  ;; ---- K-quants: Q4_K, Q5_K and Q6_K (GGUF layout) against Q8_K activations ---------------------------------------
   ;;
-  ;; Core's Q4_KFormat.dot / Q6_KFormat.dot keep, per row, eight float sums s0..s7, one per "lane" (element index
+  ;; Core's Q4_KFormat.dot / Q5_KFormat.dot / Q6_KFormat.dot keep, per row, eight float sums s0..s7, one per "lane" (element index
   ;; mod 8): per 256-element super-block, s_l += (d_w * d_x) * (float) aux32[l], where aux32[l] is the exact integer
-  ;; sum over the block's elements of lane l of scale * quant * activation; Q4_K also keeps sum, from which it
+  ;; sum over the block's elements of lane l of scale * quant * activation; Q4_K and Q5_K also keep sum, from which they
   ;; subtracts (dmin_w * d_x) * (float) (sum over sub-blocks of min * the activations' sum); at the end
   ;; sum = sum + s0 + s1 + ... + s7, left to right (Q6_K's sum starts at +0).
   ;; Here each row keeps its s0..s3 and s4..s7 in two f32x4 accumulators; a 16-byte vector of quants starting at an
   ;; element index that is a multiple of 16 gives, through i16x8.extmul_low / _high with the activations, its
   ;; lanes 0..7 in the i16 lanes 0..7 (element index mod 8). Two sub-blocks' i16 lane sums are interleaved and
   ;; multiplied by their two scales with one i32x4.dot_i16x8_s per half (lanes 0-3, 4-7): the integers are exact
-  ;; (|i16 sums| <= 7,680, |aux32| < 2^24), so only the float steps matter, and they are core's, in core's order.
-  ;; The mins' sum (Q4_K) is exact integers too: the four rows' partial sums are folded into one lane per row.
+  ;; (|i16 sums| <= 7,680 for Q4_K, 15,872 for Q5_K's 5-bit quants, |aux32| < 2^24), so only the float steps
+  ;; matter, and they are core's, in core's order. Q5_K is Q4_K with 32 bytes of fifth bits before the nibbles.
+  ;; The mins' sum (Q4_K, Q5_K) is exact integers too: the four rows' partial sums are folded into one lane per row.
   ;; At the end the accumulators are transposed to lanes = rows and added to sum one lane index after the other.
   ;;
   ;; Arguments: $w, $stride, $groups as above; $blocks 256-element super-blocks per row (at least 1); per token
-  ;; $xqT its Q8_K quants (int8), $xdT its f32 block scales, $xsT (Q4_K) its i16 sums per 16 quants, $outT its
+  ;; $xqT its Q8_K quants (int8), $xdT its f32 block scales, $xsT (Q4_K, Q5_K) its i16 sums per 16 quants, $outT its
   ;; 4 * $groups f32 results.
 """
 
@@ -548,9 +549,22 @@ def pair_dot(emit, first, pa, pb, scales, indent):
             emit(indent + "(local.set %s (i32x4.add (local.get %s) %s))" % (acc, acc, term))
 
 
+def fifth_bit(qh, bit):
+    """The bytes of qh with their bit `bit` moved to bit 4 (the other bits are masked off by the caller)."""
+    if bit < 4:
+        return "(i8x16.shl (local.get %s) (i32.const %d))" % (qh, 4 - bit)
+    if bit > 4:
+        return "(i8x16.shr_u (local.get %s) (i32.const %d))" % (qh, bit - 4)
+    return "(local.get %s)" % qh
+
+
 def kquant_kernel(fmt, tokens):
-    q4 = fmt == "q4_k"
-    block_bytes = 144 if q4 else 210
+    # Q5_K is Q4_K's layout (d, dmin, 12 bytes of scales and mins) with 32 bytes of fifth bits (qh) before the
+    # nibbles: the same kernel, each nibble given its bit 4 from qh
+    q5 = fmt == "q5_k"
+    q4 = fmt == "q4_k" or q5
+    block_bytes = {"q4_k": 144, "q5_k": 176, "q6_k": 210}[fmt]
+    qs = 48 if q5 else 16
     T = range(tokens)
     out = []
     emit = out.append
@@ -565,6 +579,8 @@ def kquant_kernel(fmt, tokens):
         ints += ["$g%d" % t for t in T]
     emit("    " + " ".join("(local %s i32)" % name for name in ints))
     vectors = ["$h", "$s", "$k", "$v", "$v2", "$hb", "$dw", "$pa", "$pb", "$lo", "$hi"]
+    if q5:
+        vectors += ["$qh0", "$qh1"]
     vectors += ["$n%d" % i for i in range(16)] + ["$sp%d" % i for i in range(4 if q4 else 8)]
     vectors += ["$x%d_%d" % (t, i) for t in T for i in range(16)]
     vectors += ["$dt%d" % t for t in T] + ["$sum%d" % t for t in T]
@@ -631,11 +647,20 @@ def kquant_kernel(fmt, tokens):
                 emit("          (local.set $md%d %s)" % (j, shuffle(idx, "(local.get $sm)", ZERO)))
             emit("          ;; nibbles: $n(4c+j) the low ones of qs[32c+16j..] (elements 64c+16j..), $n(4c+2+j) the")
             emit("          ;; high ones (elements 64c+32+16j..): $ni pairs with activation vector i")
+            if q5:
+                emit("          ;; Q5_K: bit 4 of the low nibbles of chunk c is bit 2c of qh[l], of the high ones bit 2c+1")
+                emit("          ;; (l = 16j.. as for the nibbles), moved to bit 4 and put in with a bitselect")
+                emit("          (local.set $qh0 (v128.load offset=16 %s))" % row)
+                emit("          (local.set $qh1 (v128.load offset=32 %s))" % row)
             for c in range(4):
                 for j in range(2):
-                    emit("          (local.set $n%d (v128.and (local.tee $v (v128.load offset=%d %s)) %s))"
-                         % (4 * c + j, 16 + 32 * c + 16 * j, row, i8x16(15)))
-                    emit("          (local.set $n%d (i8x16.shr_u (local.get $v) (i32.const 4)))" % (4 * c + 2 + j))
+                    low = "(v128.and (local.tee $v (v128.load offset=%d %s)) %s)" % (qs + 32 * c + 16 * j, row, i8x16(15))
+                    high = "(i8x16.shr_u (local.get $v) (i32.const 4))"
+                    if q5:
+                        low = "(v128.bitselect %s %s %s)" % (fifth_bit("$qh%d" % j, 2 * c), low, i8x16(16))
+                        high = "(v128.bitselect %s %s %s)" % (fifth_bit("$qh%d" % j, 2 * c + 1), high, i8x16(16))
+                    emit("          (local.set $n%d %s)" % (4 * c + j, low))
+                    emit("          (local.set $n%d %s)" % (4 * c + 2 + j, high))
         else:
             emit("          ;; 6-bit values minus 32 of sub-block i (elements 16i..16i+15) in $ni: in half h, for the")
             emit("          ;; 16 l's from 16j, L = ql[64h+16j..], L2 = ql[64h+32+16j..], H = qh[32h+16j..]:")
@@ -737,7 +762,7 @@ def kquant_kernel(fmt, tokens):
 
 def kquant_kernels():
     parts = [KQUANT_COMMENT]
-    for fmt in ("q4_k", "q6_k"):
+    for fmt in ("q4_k", "q5_k", "q6_k"):
         for tokens in (1, 4):
             parts.append(kquant_kernel(fmt, tokens))
     return "\n".join(parts)

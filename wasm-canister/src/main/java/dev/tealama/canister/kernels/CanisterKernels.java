@@ -14,7 +14,7 @@ import dev.tealama.tensor.QuantizedVector;
 import java.util.Arrays;
 
 /**
- * The canister's kernels: Q8_0, Q4_0, Q4_K, Q6_K, F32 and F16 matrices in the weight arena go to the Wasm SIMD kernels
+ * The canister's kernels: Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, F32 and F16 matrices in the weight arena go to the Wasm SIMD kernels
  * ({@link SimdKernels}), which read the weights where they lie (no copy) and give the scalar kernels' bits; every
  * other case (other weight types, weights not in the arena, rows left over after groups of four) runs core's
  * {@link ScalarKernels}, the reference. Matrices the load repacked into {@link PackedLayout} (their groups of four
@@ -154,17 +154,18 @@ public final class CanisterKernels implements Kernels {
     }
 
     /**
-     * Whether {@code w} is a Q4_K or Q6_K matrix in the arena multiplied by Q8_K activations (the K-quant kernels,
+     * Whether {@code w} is a Q4_K, Q5_K or Q6_K matrix in the arena multiplied by Q8_K activations (the K-quant kernels,
      * which need at least one super-block per row).
      */
     private static boolean kQuantInArena(Matrix w, QuantizedVector[] x, int count) {
         GgmlType type = w.format().type();
-        return (type == GgmlType.Q4_K || type == GgmlType.Q6_K) && w.source() instanceof WeightArena && count > 0
+        return (type == GgmlType.Q4_K || type == GgmlType.Q5_K || type == GgmlType.Q6_K)
+                && w.source() instanceof WeightArena && count > 0
                 && x[0].type() == ActivationType.Q8_K && w.cols() >= 256;
     }
 
     /**
-     * A Q4_K or Q6_K matrix in the arena (GGUF layout, read where it lies): its groups of four rows in the K-quant
+     * A Q4_K, Q5_K or Q6_K matrix in the arena (GGUF layout, read where it lies): its groups of four rows in the K-quant
      * kernels, four tokens at a time (each super-block of weights decoded once for the four), then one; the rows
      * left over after the groups of four in the scalar kernels.
      */
@@ -175,7 +176,7 @@ public final class CanisterKernels implements Kernels {
             int first = (int) arena.address(w.rowOffset(rowStart)); // a Wasm address: u32 in an i32
             int stride = w.rowBytes();
             int blocks = w.cols() / 256;
-            boolean q4 = w.format().type() == GgmlType.Q4_K;
+            GgmlType type = w.format().type();
             int t = 0;
             // addresses of Java arrays stay valid until the next allocation: none happens until a kernel returns
             for (; t + 4 <= count; t += 4) {
@@ -183,8 +184,13 @@ public final class CanisterKernels implements Kernels {
                 int o1 = (int) LinearMemory.addressOf(out[t + 1], rowStart);
                 int o2 = (int) LinearMemory.addressOf(out[t + 2], rowStart);
                 int o3 = (int) LinearMemory.addressOf(out[t + 3], rowStart);
-                if (q4) {
+                if (type == GgmlType.Q4_K) {
                     SimdKernels.q4_kRows4x4(first, stride, groups, blocks, quants(x[t]), quants(x[t + 1]),
+                            quants(x[t + 2]), quants(x[t + 3]), scales(x[t]), scales(x[t + 1]), scales(x[t + 2]),
+                            scales(x[t + 3]), groupSums(x[t]), groupSums(x[t + 1]), groupSums(x[t + 2]),
+                            groupSums(x[t + 3]), o0, o1, o2, o3);
+                } else if (type == GgmlType.Q5_K) {
+                    SimdKernels.q5_kRows4x4(first, stride, groups, blocks, quants(x[t]), quants(x[t + 1]),
                             quants(x[t + 2]), quants(x[t + 3]), scales(x[t]), scales(x[t + 1]), scales(x[t + 2]),
                             scales(x[t + 3]), groupSums(x[t]), groupSums(x[t + 1]), groupSums(x[t + 2]),
                             groupSums(x[t + 3]), o0, o1, o2, o3);
@@ -196,8 +202,11 @@ public final class CanisterKernels implements Kernels {
             }
             for (; t < count; t++) {
                 int o = (int) LinearMemory.addressOf(out[t], rowStart);
-                if (q4) {
+                if (type == GgmlType.Q4_K) {
                     SimdKernels.q4_kRows4(first, stride, groups, blocks, quants(x[t]), scales(x[t]),
+                            groupSums(x[t]), o);
+                } else if (type == GgmlType.Q5_K) {
+                    SimdKernels.q5_kRows4(first, stride, groups, blocks, quants(x[t]), scales(x[t]),
                             groupSums(x[t]), o);
                 } else {
                     SimdKernels.q6_kRows4(first, stride, groups, blocks, quants(x[t]), scales(x[t]), o);

@@ -4,7 +4,7 @@ import org.teavm.interop.Import;
 
 /**
  * The hand-written Wasm SIMD kernels of {@code src/main/wat/simd-kernels.wat} (module {@code kernels}, merged into the
- * canister at build time): groups of four weight rows times 1, 4, 8 or 16 tokens' Q8_0 activations (Q4_K and Q6_K:
+ * canister at build time): groups of four weight rows times 1, 4, 8 or 16 tokens' Q8_0 activations (Q4_K, Q5_K and Q6_K:
  * 1 or 4 tokens' Q8_K activations), one f32 lane per row, with the float arithmetic of core's scalar dot products in
  * the same order (see the .wat file). Every argument is a Wasm memory address or a count; the caller guarantees the
  * ranges are valid (a wrong address reads other memory or traps: it cannot be checked here).
@@ -99,14 +99,22 @@ final class SimdKernels {
     static native void f16Rows4(int w, int stride, int groups, int cols, int x, int out);
 
     // K-quants in the GGUF layout (groups of four rows, 1 or 4 tokens) against Q8_K activations: blocks is the number
-    // of 256-element super-blocks per row; per token xq its int8 quants, xd its f32 block scales, xs (Q4_K) its i16
-    // sums per 16 quants (QuantizedVector.groupSums), out where its 4 * groups results go.
+    // of 256-element super-blocks per row; per token xq its int8 quants, xd its f32 block scales, xs (Q4_K, Q5_K) its
+    // i16 sums per 16 quants (QuantizedVector.groupSums), out where its 4 * groups results go.
 
     @Import(module = "kernels", name = "q4_k_rows4_t1")
     static native void q4_kRows4(int w, int stride, int groups, int blocks, int xq, int xd, int xs, int out);
 
     @Import(module = "kernels", name = "q4_k_rows4_t4")
     static native void q4_kRows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
+                                   int xd0, int xd1, int xd2, int xd3, int xs0, int xs1, int xs2, int xs3,
+                                   int out0, int out1, int out2, int out3);
+
+    @Import(module = "kernels", name = "q5_k_rows4_t1")
+    static native void q5_kRows4(int w, int stride, int groups, int blocks, int xq, int xd, int xs, int out);
+
+    @Import(module = "kernels", name = "q5_k_rows4_t4")
+    static native void q5_kRows4x4(int w, int stride, int groups, int blocks, int xq0, int xq1, int xq2, int xq3,
                                    int xd0, int xd1, int xd2, int xd3, int xs0, int xs1, int xs2, int xs3,
                                    int out0, int out1, int out2, int out3);
 

@@ -9,6 +9,7 @@ import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.Float16;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.Q4_KFormat;
+import dev.tealama.tensor.Q5_KFormat;
 import dev.tealama.tensor.Q6_KFormat;
 import dev.tealama.tensor.QuantizedVector;
 import dev.tealama.tensor.WeightFormat;
@@ -19,16 +20,17 @@ import java.nio.ByteOrder;
 
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The K-quant Wasm SIMD kernels ({@code q4_k_rows4_t1/t4}, {@code q6_k_rows4_t1/t4} of
+ * The K-quant Wasm SIMD kernels ({@code q4_k_rows4_t1/t4}, {@code q5_k_rows4_t1/t4}, {@code q6_k_rows4_t1/t4} of
  * {@code src/main/wat/simd-kernels.wat}, as the build assembled them) run metered in the local IC host against core's
- * scalar dot products ({@link Q4_KFormat#dot}, {@link Q6_KFormat#dot}) with Q8_K activations: every result bit for
- * bit, on random super-blocks (every nibble, 6-bit scale and min, int8 scale), extreme integer ranges, F16 scales of
- * every kind, and the instructions per weight the kernels cost.
+ * scalar dot products ({@link Q4_KFormat#dot}, {@link Q5_KFormat#dot}, {@link Q6_KFormat#dot}) with Q8_K activations:
+ * every result bit for bit, on random super-blocks (every nibble and fifth bit, 6-bit scale and min, int8 scale),
+ * extreme integer ranges, F16 scales of every kind, and the instructions per weight the kernels cost.
  */
 class KQuantKernelsParityTest {
     private static final int W = 1 << 16;
@@ -40,13 +42,24 @@ class KQuantKernelsParityTest {
         kernels = BuiltShims.load("simd-kernels", 512);
     }
 
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+
     private static WeightFormat format(GgmlType type) {
-        return type == GgmlType.Q4_K ? Q4_KFormat.INSTANCE : Q6_KFormat.INSTANCE;
+        return switch (type) {
+            case Q4_K -> Q4_KFormat.INSTANCE;
+            case Q5_K -> Q5_KFormat.INSTANCE;
+            default -> Q6_KFormat.INSTANCE;
+        };
     }
 
-    /** Where a super-block keeps its F16 {@code d} (Q4_K: also {@code dmin} right after it). */
+    /** Whether the super-block has Q4_K's {@code d}, {@code dmin}, scales and mins (Q4_K, and Q5_K with its qh). */
+    private static boolean withMins(GgmlType type) {
+        return type == GgmlType.Q4_K || type == GgmlType.Q5_K;
+    }
+
+    /** Where a super-block keeps its F16 {@code d} (Q4_K, Q5_K: also {@code dmin} right after it). */
     private static int scaleOffset(GgmlType type) {
-        return type == GgmlType.Q4_K ? 0 : 208;
+        return withMins(type) ? 0 : 208;
     }
 
     /** Random rows: every byte random (quants, 6-bit scales and mins, int8 scales), F16 d (and dmin) from halves. */
@@ -57,7 +70,7 @@ class KQuantKernelsParityTest {
         random.nextBytes(bytes);
         int at = scaleOffset(type);
         for (int b = 0; b < blocks; b++) {
-            for (int i = 0; i < (type == GgmlType.Q4_K ? 2 : 1); i++) {
+            for (int i = 0; i < (withMins(type) ? 2 : 1); i++) {
                 short h = halves[random.nextInt(halves.length)];
                 bytes[b * blockBytes + at + 2 * i] = (byte) h;
                 bytes[b * blockBytes + at + 2 * i + 1] = (byte) (h >> 8);
@@ -68,7 +81,8 @@ class KQuantKernelsParityTest {
 
     /**
      * Rows at the edge of the integer ranges: every quant, scale and min at its largest (Q4_K: nibble 15, scale and
-     * min 63; Q6_K: value -32 and scale -128, the largest products), or, one block in two, everything at its smallest.
+     * min 63; Q5_K: 31, every fifth bit set; Q6_K: value -32 and scale -128, the largest products), or, one block in
+     * two, everything at its smallest.
      */
     private static byte[] extremeRows(Random random, GgmlType type, int rows, int cols, short[] halves) {
         byte[] bytes = randomRows(random, type, rows, cols, halves);
@@ -76,8 +90,8 @@ class KQuantKernelsParityTest {
         for (int b = 0; b < bytes.length / blockBytes; b++) {
             int p = b * blockBytes;
             boolean high = b % 2 == 0;
-            if (type == GgmlType.Q4_K) {
-                Arrays.fill(bytes, p + 4, p + 144, high ? (byte) 0xFF : 0);
+            if (withMins(type)) {
+                Arrays.fill(bytes, p + 4, p + blockBytes, high ? (byte) 0xFF : 0);
             } else {
                 Arrays.fill(bytes, p, p + 192, high ? 0 : (byte) 0xFF); // 6-bit value 0 (-32) or 63 (31)
                 Arrays.fill(bytes, p + 192, p + 208, high ? (byte) -128 : 127);
@@ -173,7 +187,7 @@ class KQuantKernelsParityTest {
             kernels.write(xs[t], sums.array());
             kernels.write(outs[t], sentinels.array());
         }
-        boolean q4 = type == GgmlType.Q4_K;
+        boolean q4 = withMins(type);
         long[] args = new long[4 + (q4 ? 4 : 3) * tokens];
         args[0] = W;
         args[1] = rowBytes;
@@ -188,7 +202,7 @@ class KQuantKernelsParityTest {
             }
             args[a + (q4 ? 3 : 2) * tokens + t] = outs[t];
         }
-        String name = (q4 ? "q4_k" : "q6_k") + "_rows4_t" + tokens;
+        String name = type.name().toLowerCase(Locale.ROOT) + "_rows4_t" + tokens;
         kernels.call(name, args);
         long instructions = kernels.lastInstructions();
         for (int t = 0; t < tokens; t++) {
@@ -238,6 +252,11 @@ class KQuantKernelsParityTest {
     }
 
     @Test
+    void q5_kRowsAreBitIdenticalToTheScalarDotProduct() {
+        randomRowsAreBitIdentical(GgmlType.Q5_K, 16);
+    }
+
+    @Test
     void q6_kRowsAreBitIdenticalToTheScalarDotProduct() {
         randomRowsAreBitIdentical(GgmlType.Q6_K, 12);
     }
@@ -245,7 +264,7 @@ class KQuantKernelsParityTest {
     @Test
     void extremeQuantsScalesAndActivationsAreExact() {
         Random random = new Random(13);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : TYPES) {
             for (int round = 0; round < 4; round++) {
                 byte[] w = extremeRows(random, type, 8, 1024, ordinaryHalves(random));
                 for (int tokens : new int[] {1, 4}) {
@@ -259,7 +278,7 @@ class KQuantKernelsParityTest {
     @Test
     void everyKindOfHalfScaleWidensAsCoreDoes() {
         Random random = new Random(14);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : TYPES) {
             for (int round = 0; round < 6; round++) {
                 for (int tokens : new int[] {1, 4}) {
                     check(type, randomRows(random, type, 8, 512, FINITE_HALVES), 8, 512, 2,
@@ -280,7 +299,7 @@ class KQuantKernelsParityTest {
         Random random = new Random(15);
         int rows = 64;
         int cols = 2048;
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : TYPES) {
             byte[] w = randomRows(random, type, rows, cols, ordinaryHalves(random));
             for (int tokens : new int[] {1, 4}) {
                 long instructions = check(type, w, rows, cols, rows / 4, activations(random, tokens, cols, false),
@@ -288,8 +307,13 @@ class KQuantKernelsParityTest {
                 double perWeight = (double) instructions / ((long) rows * cols * tokens);
                 System.out.printf("%s GGUF-layout kernel, %d token(s): %d instructions for %d x %d weights, %.3f per"
                         + " weight and token%n", type, tokens, instructions, rows, cols, perWeight);
-                // Q6_K decodes 6-bit values from two places and keeps 16 scales: it costs more than Q4_K
-                double limit = type == GgmlType.Q4_K ? (tokens == 1 ? 1.7 : 1.3) : (tokens == 1 ? 2.5 : 1.8);
+                // Q5_K adds a fifth bit to each nibble; Q6_K decodes 6-bit values from two places and keeps 16
+                // scales: each costs more than Q4_K
+                double limit = switch (type) {
+                    case Q4_K -> tokens == 1 ? 1.7 : 1.3;
+                    case Q5_K -> tokens == 1 ? 2.0 : 1.4;
+                    default -> tokens == 1 ? 2.5 : 1.8;
+                };
                 assertTrue(perWeight < limit, type + ": " + perWeight + " instructions per weight and token");
             }
         }
