@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Turns TeaVM's output into the canister module (see docs/canister.md):
 #   1. wat2wasm the shims (TeaVM runtime → ic0, java.lang.Math → Wasm instructions / DetMath, arena memory, and the
-#      Wasm SIMD kernels, repacking, SHA-256, activations and attention: 128-bit SIMD, which the IC enables, is enabled in every binaryen step below)
+#      Wasm SIMD kernels, repacking, SHA-256, activations, attention and vector ops: 128-bit SIMD, which the IC enables, is enabled in every binaryen step below)
 #   2. wasm-merge them into TeaVM's module
 #   3. finish.mjs strip: only canister_* exports, unused code removed, validated, ic0-only imports enforced
 #   4. wasm-opt -O3 -ocimfs=2000 --strip-debug --strip-producers
@@ -39,12 +39,13 @@ rm -rf "$work"
 mkdir -p "$work"
 features="--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-simd"
 
-for shim in teavm-runtime teavm-math arena-memory simd-kernels simd-repack sha256 activations simd-attention; do
+for shim in teavm-runtime teavm-math arena-memory simd-kernels simd-repack sha256 activations simd-attention vector-ops; do
     wat2wasm "$module_dir/src/main/wat/$shim.wat" -o "$work/$shim.wasm"
 done
 "$bin/wasm-merge" $features "$input" main "$work/teavm-runtime.wasm" teavm "$work/teavm-math.wasm" teavmMath \
     "$work/arena-memory.wasm" arena "$work/simd-kernels.wasm" kernels "$work/simd-repack.wasm" repack \
     "$work/sha256.wasm" sha256 "$work/activations.wasm" activations "$work/simd-attention.wasm" attention \
+    "$work/vector-ops.wasm" vectors \
     -o "$work/merged.wasm"
 node "$here/finish.mjs" strip "$work/merged.wasm" "$work/stripped.wasm"
 # -ocimfs: a function with one caller is inlined only if it is small (binaryen's default inlines any size). Without

@@ -24,7 +24,8 @@ HEADER = """\
 ;;                                    for p < count; two positions per f64x2 accumulator (lane 0 position p, lane 1
 ;;                                    position p + 1), each lane adding its own products in index order: core's sums
 ;;   attn_softmax_gG(rec, count, inv) core's online softmax, position after position: per head the running maximum,
-;;                                    ms (rescale) and vs (weight) with DetMath.expf (attn_expf, the same f64 steps),
+;;                                    ms (rescale) and vs (weight) with DetMath.expf (attn_expf, the same f64 steps;
+;;                                    for G >= 2 the heads in f32x4 lanes and their expfs two at a time in f64x2),
 ;;                                    the sum; inv[g] = 1 / sum (0 if the sum is 0)
 ;;   attn_values_gG(v, stride, n, count, fused, rec, inv, out)
 ;;                                    per chunk of 8 (or 4) accumulator elements, kept in locals for all G heads: every
@@ -226,11 +227,49 @@ def scores(G):
     return "\n".join(out)
 
 
-def softmax(G):
+def splat_f64(value):
+    return "(v128.const f64x2 {0} {0})".format(value)
+
+
+# DetMath.expf of two floats (widened into the f64x2 $x), into the f64x2 $y: fdlibm's exp two lanes at a time, every
+# branch computed in both lanes and each lane's own kept. The same code as gen-activations.py's swiglu (see
+# docs/canister.md, Activations): exact for float arguments, whose results beyond -110 and 100 are 0 and infinity as
+# floats whatever the double; a NaN flows through as a NaN.
+EXP2 = f"""\
+      (local.set $big (f64x2.ge (f64x2.abs (local.get $x)) {splat_f64("0x1.62e43p-2")}))
+      (local.set $k (i32x4.trunc_sat_f64x2_s_zero (f64x2.add
+        (f64x2.mul (local.get $x) {splat_f64("0x1.71547652b82fep0")})
+        (v128.or {splat_f64("0.5")} (v128.and (local.get $x) {splat_f64("-0.0")})))))
+      (local.set $kd (v128.and (f64x2.convert_low_i32x4_s (local.get $k)) (local.get $big)))
+      (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) {splat_f64("0x1.62e42feep-1")})))
+      (local.set $lo (f64x2.mul (local.get $kd) {splat_f64("0x1.a39ef35793c76p-33")}))
+      (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+      (local.set $rr (f64x2.mul (local.get $r) (local.get $r)))
+      (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $rr)
+        (f64x2.add {splat_f64("0x1.555555555553ep-3")} (f64x2.mul (local.get $rr)
+        (f64x2.add {splat_f64("-0x1.6c16c16bebd93p-9")} (f64x2.mul (local.get $rr)
+        (f64x2.add {splat_f64("0x1.1566aaf25de2cp-14")} (f64x2.mul (local.get $rr)
+        (f64x2.add {splat_f64("-0x1.bbd41c5d26bf1p-20")} (f64x2.mul (local.get $rr)
+        {splat_f64("0x1.6376972bea4d0p-25")})))))))))))
+      (local.set $rc (f64x2.mul (local.get $r) (local.get $c)))
+      (local.set $y (f64x2.sub {splat_f64("1")} (f64x2.sub (f64x2.sub (local.get $lo)
+          (f64x2.div (local.get $rc) (f64x2.sub {splat_f64("2")} (local.get $c)))) (local.get $hi))))
+      (local.set $y (v128.bitselect (f64x2.add {splat_f64("1")} (local.get $x)) (local.get $y)
+        (f64x2.lt (f64x2.abs (local.get $x)) {splat_f64("0x1p-28")})))
+      (local.set $y (i64x2.add (local.get $y) (i64x2.shl
+        (v128.and (i64x2.extend_low_i32x4_s (local.get $k)) (local.get $big)) (i32.const 52))))
+      (local.set $y (v128.bitselect {splat_f64("inf")} (local.get $y)
+        (f64x2.gt (local.get $x) {splat_f64("100")})))
+      (local.set $y (v128.bitselect {splat_f64("0")} (local.get $y)
+        (f64x2.lt (local.get $x) {splat_f64("-110")})))"""
+
+
+def softmax_scalar(G):
     R = record(G)
     out = []
     emit = out.append
     emit("  ;; attn_softmax_g%d: core's online softmax over the scores in the records, position after position, for %d heads" % (G, G))
+    emit("  ;; (one head: attn_expf per position costs less here than the f64x2 steps of the vector version)")
     emit('  (func (export "attn_softmax_g%d") (param $rec i32) (param $count i32) (param $inv i32)' % G)
     emit("    (local $end i32) (local $rise i32) (local $s f32) (local $ms f32) (local $vs f32)")
     emit("    " + " ".join("(local $max%d f32) (local $sum%d f32)" % (g, g) for g in range(G)))
@@ -260,6 +299,63 @@ def softmax(G):
         emit("    (f32.store offset=%d (local.get $inv) (select (f32.const 0) (f32.div (f32.const 1) (local.get $sum%d))"
              % (4 * g, g))
         emit("      (f32.eq (local.get $sum%d) (f32.const 0))))" % g)
+    emit("  )")
+    emit("")
+    return "\n".join(out)
+
+
+def softmax(G):
+    if G == 1:
+        return softmax_scalar(G)
+    R = record(G)
+    mask = " ".join("-1" if g < G else "0" for g in range(4))
+    out = []
+    emit = out.append
+    emit("  ;; attn_softmax_g%d: core's online softmax over the scores in the records, position after position, for %d heads,"
+         % (G, G))
+    emit("  ;; the heads in the lanes of f32x4 (each lane does core's f32 steps): up = s > max; the argument of the one")
+    emit("  ;; expf a head needs (max - s where s rises above the maximum, else s - max); the expfs two lanes at a time in")
+    emit("  ;; f64x2 (EXP2); ms = e or 1, vs = 1 or e; max; sum = sum * ms + vs. Lanes from G on hold whatever follows the")
+    emit("  ;; scores in the record and are masked out of up, never stored where a later read would take them: the record's")
+    emit("  ;; fields are stored in order (ms, vs, vs in f64, flag), so the 16-byte stores' spill-over is overwritten")
+    emit('  (func (export "attn_softmax_g%d") (param $rec i32) (param $count i32) (param $inv i32)' % G)
+    emit("    (local $end i32) (local $s v128) (local $up v128) (local $max v128) (local $sum v128) (local $e v128)")
+    emit("    (local $vs v128) (local $x v128) (local $y v128) (local $y0 v128) (local $k v128) (local $kd v128)")
+    emit("    (local $big v128) (local $hi v128) (local $lo v128) (local $r v128) (local $rr v128) (local $c v128)")
+    emit("    (local $rc v128)")
+    emit("    (local.set $max (v128.const f32x4 -inf -inf -inf -inf))")
+    emit("    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const %d))))" % R)
+    emit("    (loop $position")
+    emit("      (local.set $s (v128.load align=4 (local.get $rec)))")
+    emit("      (local.set $up (v128.and (f32x4.gt (local.get $s) (local.get $max)) (v128.const i32x4 %s)))" % mask)
+    emit("      (local.set $e (v128.bitselect (f32x4.sub (local.get $max) (local.get $s))")
+    emit("        (f32x4.sub (local.get $s) (local.get $max)) (local.get $up)))")
+    emit("      (local.set $x (f64x2.promote_low_f32x4 (local.get $e)))")
+    emit(EXP2)
+    if G > 2:
+        emit("      (local.set $y0 (local.get $y))")
+        emit("      (local.set $x (f64x2.promote_low_f32x4 (i8x16.shuffle %s (local.get $e) (local.get $e))))"
+             % LO_TO_LO)
+        emit(EXP2)
+        emit("      (local.set $e (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23")
+        emit("        (f32x4.demote_f64x2_zero (local.get $y0)) (f32x4.demote_f64x2_zero (local.get $y))))")
+    else:
+        emit("      (local.set $e (f32x4.demote_f64x2_zero (local.get $y)))")
+    emit("      (local.set $vs (v128.bitselect (v128.const f32x4 1 1 1 1) (local.get $e) (local.get $up)))")
+    emit("      (local.set $e (v128.bitselect (local.get $e) (v128.const f32x4 1 1 1 1) (local.get $up)))  ;; ms")
+    emit("      (local.set $max (v128.bitselect (local.get $s) (local.get $max) (local.get $up)))")
+    emit("      (local.set $sum (f32x4.add (f32x4.mul (local.get $sum) (local.get $e)) (local.get $vs)))")
+    emit("      (v128.store align=4 (local.get $rec) (local.get $e))")
+    emit("      (v128.store offset=%d align=4 (local.get $rec) (local.get $vs))" % (4 * G))
+    emit("      (v128.store offset=%d align=4 (local.get $rec) (f64x2.promote_low_f32x4 (local.get $vs)))" % (8 * G))
+    if G > 2:
+        emit("      (v128.store offset=%d align=4 (local.get $rec) (f64x2.promote_low_f32x4" % (8 * G + 16))
+        emit("        (i8x16.shuffle %s (local.get $vs) (local.get $vs))))" % LO_TO_LO)
+    emit("      (i32.store offset=%d (local.get $rec) (v128.any_true (local.get $up)))" % (16 * G))
+    emit("      (br_if $position (i32.lt_u (local.tee $rec (i32.add (local.get $rec) (i32.const %d))) (local.get $end))))" % R)
+    emit("    (v128.store align=4 (local.get $inv) (v128.bitselect (v128.const f32x4 0 0 0 0)")
+    emit("      (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $sum))")
+    emit("      (f32x4.eq (local.get $sum) (v128.const f32x4 0 0 0 0))))")
     emit("  )")
     emit("")
     return "\n".join(out)

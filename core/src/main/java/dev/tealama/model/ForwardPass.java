@@ -158,9 +158,9 @@ public final class ForwardPass {
         matmul(w.value(), dimInput, v);
         record("Vcur", layer, v);
         for (int t = 0; t < n; t++) {
-            rope.rotate(q[t], 0, config.heads(), cos[t], sin[t]);
-            rope.rotate(k[t], 0, config.kvHeads(), cos[t], sin[t]);
-            cache.store(layer, batchStart + t, k[t], v[t]);
+            kernels.rope(rope, q[t], config.heads(), cos[t], sin[t]);
+            kernels.rope(rope, k[t], config.kvHeads(), cos[t], sin[t]);
+            kernels.storeKeyValue(cache, layer, batchStart + t, k[t], v[t]);
         }
         record("Qcur", layer, q);
         record("Kcur", layer, k);
@@ -170,7 +170,7 @@ public final class ForwardPass {
         matmul(w.attentionOutput(), queryInput, xb2);
         record("attn_out", layer, xb2);
         for (int t = 0; t < n; t++) {
-            add(x[t], xb2[t]);
+            kernels.add(x[t], xb2[t], x[t].length);
             rmsNorm(xb[t], x[t], w.ffnNorm());
         }
         record("ffn_inp", layer, x);
@@ -189,7 +189,7 @@ public final class ForwardPass {
         matmul(w.ffnDown(), ffnInput, xb2);
         record("ffn_out", layer, xb2);
         for (int t = 0; t < n; t++) {
-            add(x[t], xb2[t]);
+            kernels.add(x[t], xb2[t], x[t].length);
         }
         record("l_out", layer, x);
     }
@@ -227,23 +227,8 @@ public final class ForwardPass {
         return scheme == NumericScheme.PRECISE ? ActivationType.F32 : w.format().activationType();
     }
 
-    /** ggml's RMSNorm: squares (rounded to float) summed in double, then {@code x · scale · weight} in float. */
+    /** ggml's RMSNorm ({@link Kernels#rmsNorm}). */
     private void rmsNorm(float[] out, float[] in, float[] weight) {
-        int n = in.length;
-        double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            sum += (double) (in[i] * in[i]);
-        }
-        float mean = (float) (sum / n);
-        float scale = 1.0f / (float) Math.sqrt(mean + config.normEps());
-        for (int i = 0; i < n; i++) {
-            out[i] = in[i] * scale * weight[i];
-        }
-    }
-
-    private static void add(float[] acc, float[] delta) {
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] += delta[i];
-        }
+        kernels.rmsNorm(out, in, weight, config.normEps());
     }
 }

@@ -57,6 +57,49 @@ public interface Kernels {
     }
 
     /**
+     * ggml's RMSNorm of {@code in} into {@code out} (same length): the squares, each rounded to float, summed in a
+     * double in index order; {@code scale = 1 / (float) sqrt((float) (sum / n) + eps)} in float; then
+     * {@code out[i] = in[i] · scale · weight[i]}, left to right, in float. A host may vectorize it; the result must
+     * stay bit-identical.
+     */
+    default void rmsNorm(float[] out, float[] in, float[] weight, float eps) {
+        int n = in.length;
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) {
+            sum += (double) (in[i] * in[i]);
+        }
+        float mean = (float) (sum / n);
+        float scale = 1.0f / (float) Math.sqrt(mean + eps);
+        for (int i = 0; i < n; i++) {
+            out[i] = in[i] * scale * weight[i];
+        }
+    }
+
+    /** The residual add: {@code acc[i] += delta[i]} for {@code i < n}, in float. */
+    default void add(float[] acc, float[] delta, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[i] += delta[i];
+        }
+    }
+
+    /**
+     * RoPE on the first {@code heads} heads of {@code x}: {@link Rope#rotate}{@code (x, 0, heads, cos, sin)}. A host
+     * may vectorize it; each value must stay the same float expression.
+     */
+    default void rope(Rope rope, float[] x, int heads, float[] cos, float[] sin) {
+        rope.rotate(x, 0, heads, cos, sin);
+    }
+
+    /**
+     * Stores the key and value of position {@code pos} of {@code layer}: {@link KvCache#store}, whose F16 cache
+     * rounds each float with {@link dev.tealama.tensor.Float16#fromFloat}; a host may round otherwise to the same
+     * halves.
+     */
+    default void storeKeyValue(KvCache cache, int layer, int pos, float[] key, float[] value) {
+        cache.store(layer, pos, key, value);
+    }
+
+    /**
      * Decodes row {@code row} of {@code w} (a token's embedding) into {@code dst[0..cols)}, with {@code scratch}
      * ({@code w.rowBytes()} bytes) for the encoded row. The default reads the row as it lies in the model file; a
      * host that stores a matrix in another layout (the canister's packed groups of four rows) decodes that, and must

@@ -26,6 +26,11 @@ public final class Rope {
         this.freqFactors = freqFactors;
     }
 
+    /** Pairs per head: {@code headDim / 2}, the length of {@link #angles}' cos and sin. */
+    public int pairs() {
+        return pairs;
+    }
+
     /** Fills {@code cos[i]} and {@code sin[i]} ({@code i < headDim/2}) for position {@code pos}. */
     public void angles(int pos, float[] cos, float[] sin) {
         float theta = pos;

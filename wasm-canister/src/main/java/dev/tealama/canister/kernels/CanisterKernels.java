@@ -7,6 +7,7 @@ import dev.tealama.model.Attention;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.KvCache;
 import dev.tealama.model.Matrix;
+import dev.tealama.model.Rope;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.GgmlType;
@@ -371,6 +372,38 @@ public final class CanisterKernels implements Kernels {
     @Override
     public void swiglu(float[] gate, float[] up, int length) {
         ActivationSimd.swiglu(gate, up, length);
+    }
+
+    /** RMSNorm in Wasm SIMD ({@link VectorOps}), core's sum order and float steps. */
+    @Override
+    public void rmsNorm(float[] out, float[] in, float[] weight, float eps) {
+        if (!VectorOps.rmsNorm(out, in, weight, eps)) {
+            Kernels.super.rmsNorm(out, in, weight, eps);
+        }
+    }
+
+    /** The residual add in Wasm SIMD ({@link VectorOps}). */
+    @Override
+    public void add(float[] acc, float[] delta, int n) {
+        if (!VectorOps.add(acc, delta, n)) {
+            Kernels.super.add(acc, delta, n);
+        }
+    }
+
+    /** RoPE's rotation in Wasm SIMD ({@link VectorOps}), core's float expressions. */
+    @Override
+    public void rope(Rope rope, float[] x, int heads, float[] cos, float[] sin) {
+        if (!VectorOps.rope(rope, x, heads, cos, sin)) {
+            Kernels.super.rope(rope, x, heads, cos, sin);
+        }
+    }
+
+    /** The F16 cache's store in Wasm SIMD ({@link VectorOps}): {@code Float16.fromFloat}'s halves. */
+    @Override
+    public void storeKeyValue(KvCache cache, int layer, int pos, float[] key, float[] value) {
+        if (!VectorOps.storeKeyValue(cache, layer, pos, key, value)) {
+            Kernels.super.storeKeyValue(cache, layer, pos, key, value);
+        }
     }
 
     /** The address of {@code out[row]}. */
