@@ -442,13 +442,17 @@
       (local.set $e (v128.bitselect (f32x4.sub (local.get $max) (local.get $s))
         (f32x4.sub (local.get $s) (local.get $max)) (local.get $up)))
       (local.set $x (f64x2.promote_low_f32x4 (local.get $e)))
+      ;; |x| above ln2/2 by DetMath's high-word test (high word > 0x3fd62e42): reduced by k*ln2, k != 0
       (local.set $big (f64x2.ge (f64x2.abs (local.get $x)) (v128.const f64x2 0x1.62e43p-2 0x1.62e43p-2)))
+      ;; k = (int) (x / ln2 +- 0.5), the sign of x's; in the band |x| < 3ln2/2 that is the +-1 DetMath sets there,
+      ;; and its hi, lo below are DetMath's for that band bit for bit (x - (-1)*LN2_HI is x + LN2_HI)
       (local.set $k (i32x4.trunc_sat_f64x2_s_zero (f64x2.add
         (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0))
         (v128.or (v128.const f64x2 0.5 0.5) (v128.and (local.get $x) (v128.const f64x2 -0.0 -0.0))))))
       (local.set $kd (v128.and (f64x2.convert_low_i32x4_s (local.get $k)) (local.get $big)))
       (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))))
       (local.set $lo (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))
+      ;; r = hi - lo (k = 0: x itself, as DetMath keeps it)
       (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
       (local.set $rr (f64x2.mul (local.get $r) (local.get $r)))
       (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $rr)
@@ -458,12 +462,18 @@
         (f64x2.add (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20) (f64x2.mul (local.get $rr)
         (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25))))))))))))
       (local.set $rc (f64x2.mul (local.get $r) (local.get $c)))
+      ;; 1 - ((lo - r*c/(2 - c)) - hi); where k = 0 this is DetMath's 1 - (r*c/(c - 2) - r) bit for bit (lo = +0,
+      ;; hi = r, and +0 - q = -q unless q is 0, which happens only for the |x| < 2^-28 lanes replaced next)
       (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.sub (local.get $lo)
           (f64x2.div (local.get $rc) (f64x2.sub (v128.const f64x2 2 2) (local.get $c)))) (local.get $hi))))
+      ;; |x| < 2^-28: 1 + x
       (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
         (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0x1p-28 0x1p-28))))
+      ;; times 2^k: k added to the exponent field (k >= -159 here, so never DetMath's subnormal case)
       (local.set $y (i64x2.add (local.get $y) (i64x2.shl
         (v128.and (i64x2.extend_low_i32x4_s (local.get $k)) (local.get $big)) (i32.const 52))))
+      ;; beyond the range computed: e^x > 2.6e43 is infinity as a float, e^x < 1.7e-48 is 0 (and so are
+      ;; DetMath's overflow and underflow results); NaN has flowed through as NaN
       (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
         (f64x2.gt (local.get $x) (v128.const f64x2 100 100))))
       (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
@@ -821,13 +831,17 @@
       (local.set $e (v128.bitselect (f32x4.sub (local.get $max) (local.get $s))
         (f32x4.sub (local.get $s) (local.get $max)) (local.get $up)))
       (local.set $x (f64x2.promote_low_f32x4 (local.get $e)))
+      ;; |x| above ln2/2 by DetMath's high-word test (high word > 0x3fd62e42): reduced by k*ln2, k != 0
       (local.set $big (f64x2.ge (f64x2.abs (local.get $x)) (v128.const f64x2 0x1.62e43p-2 0x1.62e43p-2)))
+      ;; k = (int) (x / ln2 +- 0.5), the sign of x's; in the band |x| < 3ln2/2 that is the +-1 DetMath sets there,
+      ;; and its hi, lo below are DetMath's for that band bit for bit (x - (-1)*LN2_HI is x + LN2_HI)
       (local.set $k (i32x4.trunc_sat_f64x2_s_zero (f64x2.add
         (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0))
         (v128.or (v128.const f64x2 0.5 0.5) (v128.and (local.get $x) (v128.const f64x2 -0.0 -0.0))))))
       (local.set $kd (v128.and (f64x2.convert_low_i32x4_s (local.get $k)) (local.get $big)))
       (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))))
       (local.set $lo (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))
+      ;; r = hi - lo (k = 0: x itself, as DetMath keeps it)
       (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
       (local.set $rr (f64x2.mul (local.get $r) (local.get $r)))
       (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $rr)
@@ -837,25 +851,35 @@
         (f64x2.add (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20) (f64x2.mul (local.get $rr)
         (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25))))))))))))
       (local.set $rc (f64x2.mul (local.get $r) (local.get $c)))
+      ;; 1 - ((lo - r*c/(2 - c)) - hi); where k = 0 this is DetMath's 1 - (r*c/(c - 2) - r) bit for bit (lo = +0,
+      ;; hi = r, and +0 - q = -q unless q is 0, which happens only for the |x| < 2^-28 lanes replaced next)
       (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.sub (local.get $lo)
           (f64x2.div (local.get $rc) (f64x2.sub (v128.const f64x2 2 2) (local.get $c)))) (local.get $hi))))
+      ;; |x| < 2^-28: 1 + x
       (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
         (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0x1p-28 0x1p-28))))
+      ;; times 2^k: k added to the exponent field (k >= -159 here, so never DetMath's subnormal case)
       (local.set $y (i64x2.add (local.get $y) (i64x2.shl
         (v128.and (i64x2.extend_low_i32x4_s (local.get $k)) (local.get $big)) (i32.const 52))))
+      ;; beyond the range computed: e^x > 2.6e43 is infinity as a float, e^x < 1.7e-48 is 0 (and so are
+      ;; DetMath's overflow and underflow results); NaN has flowed through as NaN
       (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
         (f64x2.gt (local.get $x) (v128.const f64x2 100 100))))
       (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
         (f64x2.lt (local.get $x) (v128.const f64x2 -110 -110))))
       (local.set $y0 (local.get $y))
       (local.set $x (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))))
+      ;; |x| above ln2/2 by DetMath's high-word test (high word > 0x3fd62e42): reduced by k*ln2, k != 0
       (local.set $big (f64x2.ge (f64x2.abs (local.get $x)) (v128.const f64x2 0x1.62e43p-2 0x1.62e43p-2)))
+      ;; k = (int) (x / ln2 +- 0.5), the sign of x's; in the band |x| < 3ln2/2 that is the +-1 DetMath sets there,
+      ;; and its hi, lo below are DetMath's for that band bit for bit (x - (-1)*LN2_HI is x + LN2_HI)
       (local.set $k (i32x4.trunc_sat_f64x2_s_zero (f64x2.add
         (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0))
         (v128.or (v128.const f64x2 0.5 0.5) (v128.and (local.get $x) (v128.const f64x2 -0.0 -0.0))))))
       (local.set $kd (v128.and (f64x2.convert_low_i32x4_s (local.get $k)) (local.get $big)))
       (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))))
       (local.set $lo (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))
+      ;; r = hi - lo (k = 0: x itself, as DetMath keeps it)
       (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
       (local.set $rr (f64x2.mul (local.get $r) (local.get $r)))
       (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $rr)
@@ -865,12 +889,18 @@
         (f64x2.add (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20) (f64x2.mul (local.get $rr)
         (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25))))))))))))
       (local.set $rc (f64x2.mul (local.get $r) (local.get $c)))
+      ;; 1 - ((lo - r*c/(2 - c)) - hi); where k = 0 this is DetMath's 1 - (r*c/(c - 2) - r) bit for bit (lo = +0,
+      ;; hi = r, and +0 - q = -q unless q is 0, which happens only for the |x| < 2^-28 lanes replaced next)
       (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.sub (local.get $lo)
           (f64x2.div (local.get $rc) (f64x2.sub (v128.const f64x2 2 2) (local.get $c)))) (local.get $hi))))
+      ;; |x| < 2^-28: 1 + x
       (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
         (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0x1p-28 0x1p-28))))
+      ;; times 2^k: k added to the exponent field (k >= -159 here, so never DetMath's subnormal case)
       (local.set $y (i64x2.add (local.get $y) (i64x2.shl
         (v128.and (i64x2.extend_low_i32x4_s (local.get $k)) (local.get $big)) (i32.const 52))))
+      ;; beyond the range computed: e^x > 2.6e43 is infinity as a float, e^x < 1.7e-48 is 0 (and so are
+      ;; DetMath's overflow and underflow results); NaN has flowed through as NaN
       (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
         (f64x2.gt (local.get $x) (v128.const f64x2 100 100))))
       (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
@@ -1323,13 +1353,17 @@
       (local.set $e (v128.bitselect (f32x4.sub (local.get $max) (local.get $s))
         (f32x4.sub (local.get $s) (local.get $max)) (local.get $up)))
       (local.set $x (f64x2.promote_low_f32x4 (local.get $e)))
+      ;; |x| above ln2/2 by DetMath's high-word test (high word > 0x3fd62e42): reduced by k*ln2, k != 0
       (local.set $big (f64x2.ge (f64x2.abs (local.get $x)) (v128.const f64x2 0x1.62e43p-2 0x1.62e43p-2)))
+      ;; k = (int) (x / ln2 +- 0.5), the sign of x's; in the band |x| < 3ln2/2 that is the +-1 DetMath sets there,
+      ;; and its hi, lo below are DetMath's for that band bit for bit (x - (-1)*LN2_HI is x + LN2_HI)
       (local.set $k (i32x4.trunc_sat_f64x2_s_zero (f64x2.add
         (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0))
         (v128.or (v128.const f64x2 0.5 0.5) (v128.and (local.get $x) (v128.const f64x2 -0.0 -0.0))))))
       (local.set $kd (v128.and (f64x2.convert_low_i32x4_s (local.get $k)) (local.get $big)))
       (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))))
       (local.set $lo (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))
+      ;; r = hi - lo (k = 0: x itself, as DetMath keeps it)
       (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
       (local.set $rr (f64x2.mul (local.get $r) (local.get $r)))
       (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $rr)
@@ -1339,25 +1373,35 @@
         (f64x2.add (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20) (f64x2.mul (local.get $rr)
         (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25))))))))))))
       (local.set $rc (f64x2.mul (local.get $r) (local.get $c)))
+      ;; 1 - ((lo - r*c/(2 - c)) - hi); where k = 0 this is DetMath's 1 - (r*c/(c - 2) - r) bit for bit (lo = +0,
+      ;; hi = r, and +0 - q = -q unless q is 0, which happens only for the |x| < 2^-28 lanes replaced next)
       (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.sub (local.get $lo)
           (f64x2.div (local.get $rc) (f64x2.sub (v128.const f64x2 2 2) (local.get $c)))) (local.get $hi))))
+      ;; |x| < 2^-28: 1 + x
       (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
         (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0x1p-28 0x1p-28))))
+      ;; times 2^k: k added to the exponent field (k >= -159 here, so never DetMath's subnormal case)
       (local.set $y (i64x2.add (local.get $y) (i64x2.shl
         (v128.and (i64x2.extend_low_i32x4_s (local.get $k)) (local.get $big)) (i32.const 52))))
+      ;; beyond the range computed: e^x > 2.6e43 is infinity as a float, e^x < 1.7e-48 is 0 (and so are
+      ;; DetMath's overflow and underflow results); NaN has flowed through as NaN
       (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
         (f64x2.gt (local.get $x) (v128.const f64x2 100 100))))
       (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
         (f64x2.lt (local.get $x) (v128.const f64x2 -110 -110))))
       (local.set $y0 (local.get $y))
       (local.set $x (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))))
+      ;; |x| above ln2/2 by DetMath's high-word test (high word > 0x3fd62e42): reduced by k*ln2, k != 0
       (local.set $big (f64x2.ge (f64x2.abs (local.get $x)) (v128.const f64x2 0x1.62e43p-2 0x1.62e43p-2)))
+      ;; k = (int) (x / ln2 +- 0.5), the sign of x's; in the band |x| < 3ln2/2 that is the +-1 DetMath sets there,
+      ;; and its hi, lo below are DetMath's for that band bit for bit (x - (-1)*LN2_HI is x + LN2_HI)
       (local.set $k (i32x4.trunc_sat_f64x2_s_zero (f64x2.add
         (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0))
         (v128.or (v128.const f64x2 0.5 0.5) (v128.and (local.get $x) (v128.const f64x2 -0.0 -0.0))))))
       (local.set $kd (v128.and (f64x2.convert_low_i32x4_s (local.get $k)) (local.get $big)))
       (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))))
       (local.set $lo (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))
+      ;; r = hi - lo (k = 0: x itself, as DetMath keeps it)
       (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
       (local.set $rr (f64x2.mul (local.get $r) (local.get $r)))
       (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $rr)
@@ -1367,12 +1411,18 @@
         (f64x2.add (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20) (f64x2.mul (local.get $rr)
         (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25))))))))))))
       (local.set $rc (f64x2.mul (local.get $r) (local.get $c)))
+      ;; 1 - ((lo - r*c/(2 - c)) - hi); where k = 0 this is DetMath's 1 - (r*c/(c - 2) - r) bit for bit (lo = +0,
+      ;; hi = r, and +0 - q = -q unless q is 0, which happens only for the |x| < 2^-28 lanes replaced next)
       (local.set $y (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.sub (local.get $lo)
           (f64x2.div (local.get $rc) (f64x2.sub (v128.const f64x2 2 2) (local.get $c)))) (local.get $hi))))
+      ;; |x| < 2^-28: 1 + x
       (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
         (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0x1p-28 0x1p-28))))
+      ;; times 2^k: k added to the exponent field (k >= -159 here, so never DetMath's subnormal case)
       (local.set $y (i64x2.add (local.get $y) (i64x2.shl
         (v128.and (i64x2.extend_low_i32x4_s (local.get $k)) (local.get $big)) (i32.const 52))))
+      ;; beyond the range computed: e^x > 2.6e43 is infinity as a float, e^x < 1.7e-48 is 0 (and so are
+      ;; DetMath's overflow and underflow results); NaN has flowed through as NaN
       (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
         (f64x2.gt (local.get $x) (v128.const f64x2 100 100))))
       (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
