@@ -16,8 +16,10 @@ import dev.tealama.gguf.MetadataValue.NestedArray;
 import dev.tealama.gguf.MetadataValue.StringArray;
 import dev.tealama.gguf.MetadataValue.StringValue;
 import dev.tealama.tensor.GgmlType;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -218,6 +220,17 @@ public final class GgufWriter {
             le.padTo(alignment);
         }
         le.flush();
+    }
+
+    /** The whole file in memory, as {@link #writeTo(OutputStream)} writes it (for files small enough for an array). */
+    public byte[] toByteArray() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // from a tensor's data source: the array itself does not fail
+        }
+        return out.toByteArray();
     }
 
     /** The number of bytes {@link #writeTo(OutputStream)} will write. */

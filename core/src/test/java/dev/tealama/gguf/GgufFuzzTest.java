@@ -254,7 +254,7 @@ class GgufFuzzTest {
             for (int i = 0; i < tensors.size(); i++) {
                 w.addTensor("tensor." + i, tensors.get(i).type(), tensors.get(i).dims(), tensors.get(i).data());
             }
-            return new Generated(values, tensors, alignment, version, GgufWriterTest.bytesOf(w));
+            return new Generated(values, tensors, alignment, version, w.toByteArray());
         }
 
         static String key(int i) {

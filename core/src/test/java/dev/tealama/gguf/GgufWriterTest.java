@@ -94,21 +94,11 @@ class GgufWriterTest {
         w.addTensor(name, type, dims, pattern((int) type.bytesFor(elements), seed));
     }
 
-    static byte[] bytesOf(GgufWriter w) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            w.writeTo(out);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return out.toByteArray();
-    }
-
     @Test
     void writesTheSameBytesAsGgufPy() throws IOException {
         byte[] expected = Files.readAllBytes(TestData.root().resolve("gguf/writer-reference.gguf"));
         GgufWriter w = referenceContent();
-        byte[] actual = bytesOf(w);
+        byte[] actual = w.toByteArray();
         assertEquals(expected.length, actual.length);
         assertArrayEquals(expected, actual);
         assertEquals(expected.length, w.fileSize());
@@ -123,7 +113,7 @@ class GgufWriterTest {
         for (TensorInfo t : in.tensors()) {
             w.addTensor(t.name(), t.type(), t.dims(), TensorData.copyOf(in.source(), t.offset(), t.byteSize()));
         }
-        assertArrayEquals(original, bytesOf(w));
+        assertArrayEquals(original, w.toByteArray());
     }
 
     @ParameterizedTest
@@ -131,13 +121,13 @@ class GgufWriterTest {
     void roundTripsEveryValueAndTensor(int version) {
         GgufWriter w = referenceContent();
         GgufWriter copy = new GgufWriter(version);
-        GgufFile reference = GgufFile.read(new ArrayByteSource(bytesOf(w)));
+        GgufFile reference = GgufFile.read(new ArrayByteSource(w.toByteArray()));
         copy.putAll(reference.metadata());
         for (TensorInfo t : reference.tensors()) {
             copy.addTensor(t.name(), t.type(), t.dims(),
                     TensorData.copyOf(reference.source(), t.offset(), t.byteSize()));
         }
-        GgufFile read = GgufFile.read(new ArrayByteSource(bytesOf(copy)));
+        GgufFile read = GgufFile.read(new ArrayByteSource(copy.toByteArray()));
         assertEquals(version, read.version());
         assertEquals(64, read.alignment());
         assertEquals(reference.metadata().keys(), read.metadata().keys());
@@ -166,7 +156,7 @@ class GgufWriterTest {
                 .put("empty.nested", MetadataValue.arrayOfArrays())
                 .putFloat32Array("special", Float.NaN, Float.POSITIVE_INFINITY, -0.0f)
                 .putFloat64("nan", Double.NaN);
-        byte[] bytes = bytesOf(w);
+        byte[] bytes = w.toByteArray();
         GgufFile read = GgufFile.read(new ArrayByteSource(bytes));
         assertEquals(0, read.tensors().size());
         assertEquals(0, read.metadata().stringArray("empty.strings").length);
@@ -185,7 +175,7 @@ class GgufWriterTest {
         // "ok", a lone continuation byte, an overlong '/', "\u00e9" (2 bytes), ""
         byte[] utf8 = {'o', 'k', (byte) 0x80, (byte) 0xC0, (byte) 0xAF, (byte) 0xC3, (byte) 0xA9};
         MetadataValue.StringArray strings = new MetadataValue.StringArray(utf8, new int[] {2, 3, 5, 7, 7});
-        GgufFile read = GgufFile.read(new ArrayByteSource(bytesOf(new GgufWriter().put("s", strings).putUInt32("n", 1))));
+        GgufFile read = GgufFile.read(new ArrayByteSource(new GgufWriter().put("s", strings).putUInt32("n", 1).toByteArray()));
         MetadataValue.StringArray back = (MetadataValue.StringArray) read.metadata().get("s");
         assertEquals(strings, back); // the writer copied the bytes, the reader kept them
         assertArrayEquals(new String[] {"ok", "\uFFFD", "\uFFFD\uFFFD", "\u00e9", ""}, back.toArray());
@@ -210,7 +200,7 @@ class GgufWriterTest {
     @Test
     void laterPutReplacesTheValueInPlace() {
         GgufWriter w = new GgufWriter().putUInt32("a", 1).putUInt32("b", 2).putString("a", "x");
-        GgufFile read = GgufFile.read(new ArrayByteSource(bytesOf(w)));
+        GgufFile read = GgufFile.read(new ArrayByteSource(w.toByteArray()));
         assertEquals(java.util.List.of("a", "b"), java.util.List.copyOf(read.metadata().keys()));
         assertEquals("x", read.metadata().string("a"));
     }

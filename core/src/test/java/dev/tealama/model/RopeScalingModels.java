@@ -7,9 +7,7 @@ import dev.tealama.gguf.TensorInfo;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.testing.TestData;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -57,13 +55,7 @@ final class RopeScalingModels {
             writer.addTensor(t.name(), t.type(), t.dims(), data);
         }
         change.apply(writer);
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(original.length + 4096);
-            writer.writeTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return writer.toByteArray();
     }
 
     /** Writes both files into {@code dir} (to make the llama.cpp references: see testdata/reference/rope/README.md). */
