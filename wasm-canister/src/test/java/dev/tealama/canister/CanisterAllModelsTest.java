@@ -42,7 +42,7 @@ class CanisterAllModelsTest {
                 .set("max_tokens", (long) ref.genIds().length);
         TestCanister.Generation g = canister.generate(TestCanister.USER, ref.prompt(), greedy);
         assertArrayEquals(ref.genIds(), g.tokens(), "greedy token ids against llama.cpp");
-        int context = (int) Math.min(2048, (Long) canister.modelInfo().get("context_length"));
+        int context = canister.defaultContext();
         JvmReference.Run jvm = JvmReference.generate(model, "plain", ref.prompt(), SamplingOptions.greedy(),
                 ref.genIds().length, context);
         assertArrayEquals(jvm.tokens(), g.tokens());

@@ -1,7 +1,6 @@
 package dev.tealama.canister;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tealama.bytes.ArrayByteSource;
@@ -13,9 +12,6 @@ import dev.tealama.sampling.SamplingOptions;
 import dev.tealama.tensor.Float16;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.testing.TestData;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,13 +45,7 @@ class CanisterF16ModelTest {
                 writer.addTensor(t.name(), t.type(), t.dims(), data);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            writer.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return writer.toByteArray();
     }
 
     @Test
@@ -67,17 +57,10 @@ class CanisterF16ModelTest {
         assertTrue(String.valueOf(canister.modelInfo().get("weight_types")).contains("F16"),
                 "the converted file has F16 matrices: " + canister.modelInfo().get("weight_types"));
         String prompt = "Once upon a time, there was a little girl.";
-        int context = (int) Math.min(2048, (Long) canister.modelInfo().get("context_length")); // the canister's default
-        RecordValue greedy = TestCanister.options().set("template", "plain").set("temperature", 0f)
-                .set("max_tokens", 12L);
-        TestCanister.Generation g = canister.generate(TestCanister.USER, prompt, greedy);
+        TestCanister.Generation g = JvmReference.assertGreedyAsTheJvm(canister, model, prompt, 12);
         System.out.println("stories260K as F16, greedy, 12 tokens after the prompt: " + g.instructions()
                 + " instructions");
-        JvmReference.Run jvm = JvmReference.generate(model, "plain", prompt, SamplingOptions.greedy(), 12, context);
-        assertEquals(12, g.tokens().length);
-        assertArrayEquals(jvm.tokens(), g.tokens(), "greedy tokens against the JVM");
-        assertArrayEquals(jvm.logitsSha256(), canister.logitsSha256(TestCanister.USER, g.id()),
-                "the last logits, bit for bit, against the JVM");
+        int context = canister.defaultContext();
         for (long seed : List.of(3L, 99L)) {
             RecordValue sampled = TestCanister.options().set("template", "plain").set("seed", seed)
                     .set("max_tokens", 12L);

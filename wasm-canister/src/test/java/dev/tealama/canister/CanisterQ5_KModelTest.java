@@ -1,20 +1,13 @@
 package dev.tealama.canister;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tealama.bytes.ArrayByteSource;
-import dev.tealama.canister.ic.candid.RecordValue;
 import dev.tealama.gguf.GgufFile;
 import dev.tealama.gguf.GgufWriter;
 import dev.tealama.gguf.TensorInfo;
-import dev.tealama.sampling.SamplingOptions;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.testing.TestData;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -54,13 +47,7 @@ class CanisterQ5_KModelTest {
             }
             writer.addTensor(t.name(), GgmlType.Q5_K, t.dims(), q5);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            writer.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return writer.toByteArray();
     }
 
     @Test
@@ -71,17 +58,9 @@ class CanisterQ5_KModelTest {
         canister.load();
         assertTrue(String.valueOf(canister.modelInfo().get("weight_types")).contains("Q5_K"),
                 "the converted file has Q5_K matrices: " + canister.modelInfo().get("weight_types"));
-        String prompt = "Once upon a time, there was a little girl named Lily.";
-        int context = (int) Math.min(2048, (Long) canister.modelInfo().get("context_length")); // the canister's default
-        RecordValue greedy = TestCanister.options().set("template", "plain").set("temperature", 0f)
-                .set("max_tokens", 6L);
-        TestCanister.Generation g = canister.generate(TestCanister.USER, prompt, greedy);
+        TestCanister.Generation g = JvmReference.assertGreedyAsTheJvm(canister, model,
+                "Once upon a time, there was a little girl named Lily.", 6);
         System.out.println("tinyk as Q5_K, greedy, 6 tokens after the prompt: " + g.instructions() + " instructions");
-        JvmReference.Run jvm = JvmReference.generate(model, "plain", prompt, SamplingOptions.greedy(), 6, context);
-        assertEquals(6, g.tokens().length);
-        assertArrayEquals(jvm.tokens(), g.tokens(), "greedy tokens against the JVM");
-        assertArrayEquals(jvm.logitsSha256(), canister.logitsSha256(TestCanister.USER, g.id()),
-                "the last logits, bit for bit, against the JVM");
         canister.assertNoMessagePassedTheLimit();
     }
 }

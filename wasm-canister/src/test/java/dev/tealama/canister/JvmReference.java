@@ -1,6 +1,10 @@
 package dev.tealama.canister;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.tealama.bytes.ArrayByteSource;
+import dev.tealama.canister.ic.candid.RecordValue;
 import dev.tealama.chat.ChatMessage;
 import dev.tealama.chat.ChatPromptEncoder;
 import dev.tealama.chat.ChatTemplate;
@@ -24,6 +28,23 @@ final class JvmReference {
     }
 
     record Run(int[] tokens, String text, byte[] logitsSha256) {
+    }
+
+    /**
+     * A greedy generation of {@code maxTokens} tokens after {@code prompt} ("plain" template) in the canister, held to
+     * this JVM run on the same file: the tokens, and the last logits bit for bit. Returns the canister's generation.
+     */
+    static TestCanister.Generation assertGreedyAsTheJvm(TestCanister canister, byte[] modelFile, String prompt,
+                                                        int maxTokens) {
+        RecordValue greedy = TestCanister.options().set("template", "plain").set("temperature", 0f)
+                .set("max_tokens", (long) maxTokens);
+        TestCanister.Generation g = canister.generate(TestCanister.USER, prompt, greedy);
+        Run jvm = generate(modelFile, "plain", prompt, SamplingOptions.greedy(), maxTokens, canister.defaultContext());
+        assertEquals(maxTokens, g.tokens().length);
+        assertArrayEquals(jvm.tokens(), g.tokens(), "greedy tokens against the JVM");
+        assertArrayEquals(jvm.logitsSha256(), canister.logitsSha256(TestCanister.USER, g.id()),
+                "the last logits, bit for bit, against the JVM");
+        return g;
     }
 
     /**

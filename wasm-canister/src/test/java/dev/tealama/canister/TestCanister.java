@@ -109,6 +109,11 @@ final class TestCanister {
         return (RecordValue) query(CONTROLLER, "model_info", Interface.MODEL_INFO, Interface.NO_ARGS);
     }
 
+    /** The KV cache a session gets by default: the model's context length, at most 2,048. */
+    int defaultContext() {
+        return (int) Math.min(2048, (Long) modelInfo().get("context_length"));
+    }
+
     RecordValue begin(byte[] model, String name) {
         return (RecordValue) update("upload_begin", Interface.UPLOAD_STATUS, Interface.UPLOAD_BEGIN_ARGS,
                 (long) model.length, sha256(model), name);
