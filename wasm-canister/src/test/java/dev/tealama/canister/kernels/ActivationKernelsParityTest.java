@@ -3,7 +3,6 @@ package dev.tealama.canister.kernels;
 import static dev.tealama.canister.kernels.WasmArrays.floats;
 import static dev.tealama.canister.kernels.WasmArrays.readFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
@@ -71,9 +70,7 @@ class ActivationKernelsParityTest {
             assertEquals(Float.floatToIntBits(expected.scales()[b]), Float.floatToIntBits(actualScales[b]),
                     "block " + b + " (kind " + b % 8 + "), scale");
         }
-        double perElement = (double) kernels.lastInstructions() / x.length;
-        System.out.printf("q8_0_quantize: %.2f instructions per element%n", perElement);
-        assertTrue(perElement < 10, perElement + " instructions per element (Java in TeaVM: ~190)");
+        KernelCost.assertPerElement("q8_0_quantize", kernels.lastInstructions(), x.length, 10); // TeaVM Java: ~190
     }
 
     @Test
@@ -124,9 +121,7 @@ class ActivationKernelsParityTest {
                 assertEquals(expected.groupSums()[b * 16 + g], actual, "block " + b + " (kind " + b % 10 + "), sum " + g);
             }
         }
-        double perElement = (double) kernels.lastInstructions() / x.length;
-        System.out.printf("q8_k_quantize: %.2f instructions per element%n", perElement);
-        assertTrue(perElement < 10, perElement + " instructions per element");
+        KernelCost.assertPerElement("q8_k_quantize", kernels.lastInstructions(), x.length, 10);
     }
 
     @Test
@@ -148,9 +143,7 @@ class ActivationKernelsParityTest {
         for (int i = 0; i < n; i++) {
             assertSame(gate[i], up[i], actual[i]);
         }
-        double perElement = (double) kernels.lastInstructions() / n;
-        System.out.printf("swiglu: %.2f instructions per element%n", perElement);
-        assertTrue(perElement < 70, perElement + " instructions per element (Java in TeaVM: ~235)");
+        KernelCost.assertPerElement("swiglu", kernels.lastInstructions(), n, 70); // TeaVM Java: ~235
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.tealama.canister.kernels;
 import static dev.tealama.canister.kernels.WasmArrays.floats;
 import static dev.tealama.canister.kernels.WasmArrays.readFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tealama.canister.BuiltShims;
 import dev.tealama.ichost.MeteredLibrary;
@@ -91,9 +90,7 @@ class VectorOpsParityTest {
                 }
             }
         }
-        double perElement = (double) instructions / elements;
-        System.out.printf("rms_norm: %.2f instructions per element%n", perElement);
-        assertTrue(perElement < 18, perElement + " instructions per element");
+        KernelCost.assertPerElement("rms_norm", instructions, elements, 18);
     }
 
     @Test
@@ -113,9 +110,7 @@ class VectorOpsParityTest {
                     assertSameFloat(expected[i], actual[i], "n " + n + ", kind " + kind + ", element " + i);
                 }
                 if (n == 4096 && kind == 0) {
-                    System.out.printf("add_f32: %.2f instructions per element%n",
-                            (double) vectors.lastInstructions() / n);
-                    assertTrue(vectors.lastInstructions() < 6L * n);
+                    KernelCost.assertPerElement("add_f32", vectors.lastInstructions(), n, 6);
                 }
             }
         }
@@ -152,9 +147,7 @@ class VectorOpsParityTest {
                                 + kind + ", element " + i);
                     }
                     if (headDim == 64 && heads == 32 && kind == 0) {
-                        double perElement = (double) vectors.lastInstructions() / x.length;
-                        System.out.printf("rope: %.2f instructions per element%n", perElement);
-                        assertTrue(perElement < 8, perElement + " instructions per element");
+                        KernelCost.assertPerElement("rope", vectors.lastInstructions(), x.length, 8);
                     }
                 }
             }
@@ -198,9 +191,7 @@ class VectorOpsParityTest {
             assertEquals(expected, got, "element " + i + ": " + x[i] + " (0x" + Integer.toHexString(
                     Float.floatToRawIntBits(x[i])) + ")");
         }
-        double perElement = (double) vectors.lastInstructions() / n;
-        System.out.printf("f16_store: %.2f instructions per element%n", perElement);
-        assertTrue(perElement < 20, perElement + " instructions per element");
+        KernelCost.assertPerElement("f16_store", vectors.lastInstructions(), n, 20);
 
         // as KvCache.store writes a position: keys and values of a kvDim of 32 at position 5
         int kvDim = 32;
