@@ -1,5 +1,7 @@
 package dev.tealama.model;
 
+import java.util.List;
+
 /** The weights of one transformer block. Norm weights are decoded to floats at load; matrices stay in place. */
 public record LayerWeights(
         float[] attentionNorm,
@@ -11,4 +13,9 @@ public record LayerWeights(
         Matrix ffnGate,
         Matrix ffnUp,
         Matrix ffnDown) {
+
+    /** The seven matrices, in the order the forward pass multiplies them (query, key, value, output, gate, up, down). */
+    public List<Matrix> matrices() {
+        return List.of(query, key, value, attentionOutput, ffnGate, ffnUp, ffnDown);
+    }
 }

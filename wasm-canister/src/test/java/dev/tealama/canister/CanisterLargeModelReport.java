@@ -52,8 +52,7 @@ class CanisterLargeModelReport {
         {
             LlamaModel jvm = LlamaModel.load(new ArrayByteSource(model));
             for (LayerWeights w : jvm.weights().layers()) {
-                for (Matrix m : List.of(w.query(), w.key(), w.value(), w.attentionOutput(), w.ffnGate(), w.ffnUp(),
-                        w.ffnDown())) {
+                for (Matrix m : w.matrices()) {
                     layerWeights += (long) m.rows() * m.cols();
                 }
             }

@@ -40,8 +40,7 @@ class ModelRowsParityTest {
             List<LayerWeights> layers = model.weights().layers();
             List<Matrix> matrices = new ArrayList<>();
             for (LayerWeights l : List.of(layers.get(0), layers.get(layers.size() - 1))) {
-                matrices.addAll(List.of(l.query(), l.key(), l.value(), l.attentionOutput(), l.ffnGate(), l.ffnUp(),
-                        l.ffnDown()));
+                matrices.addAll(l.matrices());
             }
             matrices.add(model.weights().output());
             SplittableRandom random = new SplittableRandom(m.file().hashCode());

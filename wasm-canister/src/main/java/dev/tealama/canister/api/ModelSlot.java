@@ -277,8 +277,7 @@ final class ModelSlot {
     private void planRepacking(LlamaModel loaded) {
         List<Matrix> matrices = new ArrayList<>();
         for (LayerWeights w : loaded.weights().layers()) {
-            for (Matrix m : new Matrix[] {w.query(), w.key(), w.value(), w.attentionOutput(), w.ffnGate(), w.ffnUp(),
-                    w.ffnDown()}) {
+            for (Matrix m : w.matrices()) {
                 if (repackable(m)) {
                     matrices.add(m);
                 }
