@@ -1,7 +1,9 @@
 package dev.tealama.bench;
 
 import dev.tealama.cli.kernels.HostKernels;
+import dev.tealama.cli.store.HeapSource;
 import dev.tealama.cli.store.MappedFileSource;
+import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
@@ -29,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -53,11 +56,12 @@ public class MatmulBenchmark {
     @Param({"8192x2048", "2048x8192"})
     public String shape;
 
-    @Param({"vector", "scalar"})
+    /** vector: the host's kernels on the file's mapping; interleaved: on a copy, Q4_0 repacked; scalar: core's. */
+    @Param({"vector", "interleaved", "scalar"})
     public String kernels;
 
     private Path file;
-    private MappedFileSource source;
+    private SegmentSource source;
     private Kernels kernel;
     private Matrix matrix;
     private QuantizedVector[] x;
@@ -70,8 +74,9 @@ public class MatmulBenchmark {
         int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
         SplittableRandom random = new SplittableRandom(42);
         file = Files.createTempFile("tealama-bench-", "." + type);
-        Files.write(file, RandomWeights.of(ggml, rows, cols, random));
-        source = MappedFileSource.open(file);
+        byte[] bytes = RandomWeights.of(ggml, rows, cols, random);
+        Files.write(file, bytes);
+        source = kernels.equals("interleaved") ? HeapSource.copyOf(bytes) : MappedFileSource.open(file);
         matrix = new Matrix("bench", WeightFormat.of(ggml), rows, cols, source, 0);
         float[] values = new float[cols];
         for (int i = 0; i < cols; i++) {
@@ -81,7 +86,10 @@ public class MatmulBenchmark {
         q.quantize(values, 0, cols);
         x = new QuantizedVector[] {q};
         out = new float[1][rows];
-        kernel = kernels.equals("vector") ? new HostKernels(1) : new ScalarKernels();
+        kernel = kernels.equals("scalar") ? new ScalarKernels() : new HostKernels(1);
+        if (kernels.equals("interleaved")) {
+            ((HostKernels) kernel).interleave(List.of(matrix));
+        }
     }
 
     @Benchmark

@@ -1,7 +1,9 @@
 package dev.tealama.bench;
 
 import dev.tealama.cli.kernels.HostKernels;
+import dev.tealama.cli.store.HeapSource;
 import dev.tealama.cli.store.MappedFileSource;
+import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
@@ -25,6 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -49,11 +52,12 @@ public class PromptMatmulBenchmark {
     @Param({"Q8_0", "Q4_0", "Q4_K", "F16"})
     public String type;
 
-    @Param({"vector", "scalar"})
+    /** vector: the host's kernels on the file's mapping; interleaved: on a copy, Q4_0 repacked; scalar: core's. */
+    @Param({"vector", "interleaved", "scalar"})
     public String kernels;
 
     private Path file;
-    private MappedFileSource source;
+    private SegmentSource source;
     private Kernels kernel;
     private Matrix matrix;
     private QuantizedVector[] x;
@@ -64,8 +68,9 @@ public class PromptMatmulBenchmark {
         GgmlType ggml = GgmlType.valueOf(type);
         SplittableRandom random = new SplittableRandom(42);
         file = Files.createTempFile("tealama-bench-", "." + type);
-        Files.write(file, MatmulBenchmark.RandomWeights.of(ggml, ROWS, COLS, random));
-        source = MappedFileSource.open(file);
+        byte[] bytes = MatmulBenchmark.RandomWeights.of(ggml, ROWS, COLS, random);
+        Files.write(file, bytes);
+        source = kernels.equals("interleaved") ? HeapSource.copyOf(bytes) : MappedFileSource.open(file);
         matrix = new Matrix("bench", WeightFormat.of(ggml), ROWS, COLS, source, 0);
         x = new QuantizedVector[TOKENS];
         for (int t = 0; t < TOKENS; t++) {
@@ -77,7 +82,10 @@ public class PromptMatmulBenchmark {
             x[t].quantize(values, 0, COLS);
         }
         out = new float[TOKENS][ROWS];
-        kernel = kernels.equals("vector") ? new HostKernels(1) : new ScalarKernels();
+        kernel = kernels.equals("scalar") ? new ScalarKernels() : new HostKernels(1);
+        if (kernels.equals("interleaved")) {
+            ((HostKernels) kernel).interleave(List.of(matrix));
+        }
     }
 
     @Benchmark

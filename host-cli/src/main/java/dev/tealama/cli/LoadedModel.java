@@ -1,19 +1,24 @@
 package dev.tealama.cli;
 
 import dev.tealama.TealamaException;
+import dev.tealama.cli.kernels.HostKernels;
 import dev.tealama.cli.store.HeapSource;
 import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.gguf.GgufFile;
 import dev.tealama.model.ForwardPass;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.KvCache;
+import dev.tealama.model.LayerWeights;
 import dev.tealama.model.LlamaConfig;
 import dev.tealama.model.LlamaModel;
+import dev.tealama.model.Matrix;
 import dev.tealama.model.NumericScheme;
 import dev.tealama.session.GenerationSession;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A model ready to generate: its bytes (mapped, on the heap, or the embedded model), the parsed model and the
@@ -66,10 +71,32 @@ public final class LoadedModel implements AutoCloseable {
         try {
             LlamaModel model = parse(source, name);
             Kernels kernels = kernelChoice.create(threads);
+            if (kernels instanceof HostKernels host && numerics == NumericScheme.LLAMA_CPP) {
+                interleave(host, model, log);
+            }
             return new LoadedModel(name, storage, source, model, kernels, numerics, System.nanoTime() - start);
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
+        }
+    }
+
+    /**
+     * Repacks the layers' Q4_0 matrices and the output projection, where the weights are the process's own copy, into
+     * the layout of the host's fastest Q4_0 kernel ({@link HostKernels#interleave}). An untied token embedding stays
+     * as it is: only single rows of it are read.
+     */
+    private static void interleave(HostKernels kernels, LlamaModel model, PrintStream log) {
+        List<Matrix> matrices = new ArrayList<>();
+        for (LayerWeights layer : model.weights().layers()) {
+            matrices.addAll(layer.matrices());
+        }
+        matrices.add(model.weights().output());
+        long start = System.nanoTime();
+        long bytes = kernels.interleave(matrices);
+        if (bytes > 0) {
+            log.println("interleaved " + Sizes.bytes(bytes) + " of Q4_0 weights for the vector kernels in "
+                    + Sizes.millis(System.nanoTime() - start));
         }
     }
 

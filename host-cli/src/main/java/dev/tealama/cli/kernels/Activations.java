@@ -22,6 +22,7 @@ final class Activations {
     private int length;
     private short[][] quants = new short[0][];
     private float[][] floatQuants = new float[0][];  // Q8_0 on AVX-512 only, instead of quants
+    private short[][] interleavedQuants = new short[0][];  // for InterleavedQ4_0Kernel only, instead of quants
     private int[][] blockSums = new int[0][];
     private boolean[] fullRange = new boolean[0];
     private QuantizedVector[] source;
@@ -38,6 +39,14 @@ final class Activations {
 
     /** Prepares {@code x[0 .. count)}, all of one type and length. */
     void prepare(QuantizedVector[] x, int count) {
+        prepare(x, count, false);
+    }
+
+    /**
+     * Prepares {@code x[0 .. count)}, all of one type and length, for the kernels of a matrix in the
+     * {@link InterleavedQ4_0} layout ({@code interleaved}: Q8_0 activations only) or in the GGUF layout.
+     */
+    void prepare(QuantizedVector[] x, int count, boolean interleaved) {
         this.source = x;
         this.count = count;
         this.type = x[0].type();
@@ -47,6 +56,15 @@ final class Activations {
             return;
         }
         int blocks = length / 32;
+        if (interleaved) {
+            if (type != ActivationType.Q8_0) {
+                throw new IllegalArgumentException("the interleaved Q4_0 kernels read Q8_0 activations, not " + type);
+            }
+            groups = 0;
+            prepareLaneGroups(x, blocks);
+            prepareInterleaved(x, blocks, laneGroups * TokenLanes.TOKENS);
+            return;
+        }
         if (type == ActivationType.Q8_0 && Lanes.WIDE) {
             // the 16-float-lane kernels read only floats: lane groups, and one row per token left over
             groups = 0;
@@ -57,7 +75,7 @@ final class Activations {
         laneGroups = 0;
         if (quants.length < count) {
             quants = java.util.Arrays.copyOf(quants, count);
-            blockSums = java.util.Arrays.copyOf(blockSums, count);
+            blockSums = java.util.Arrays.copyOf(blockSums, Math.max(count, blockSums.length));
             fullRange = new boolean[count];
         }
         for (int t = 0; t < count; t++) {
@@ -82,6 +100,40 @@ final class Activations {
             fullRange[t] = minus128;
         }
         prepareGroups(x, blocks);
+    }
+
+    /** Tokens {@code [from, count)}'s quants in the order of {@link #interleavedQuants}, and their sums per block. */
+    private void prepareInterleaved(QuantizedVector[] x, int blocks, int from) {
+        if (interleavedQuants.length < count) {
+            interleavedQuants = java.util.Arrays.copyOf(interleavedQuants, count);
+        }
+        if (blockSums.length < count) {
+            blockSums = java.util.Arrays.copyOf(blockSums, count);
+        }
+        for (int t = from; t < count; t++) {
+            if (interleavedQuants[t] == null || interleavedQuants[t].length < length) {
+                interleavedQuants[t] = new short[length];
+            }
+            if (blockSums[t] == null || blockSums[t].length < blocks) {
+                blockSums[t] = new int[blocks];
+            }
+            byte[] q = x[t].quants();
+            short[] order = interleavedQuants[t];
+            int[] sums = blockSums[t];
+            for (int b = 0; b < blocks; b++) {
+                int round = b / InterleavedQ4_0.ROUND_BLOCKS * InterleavedQ4_0.ROUND_ELEMENTS;
+                int lane = b % InterleavedQ4_0.ROUND_BLOCKS;
+                int sum = 0;
+                for (int j = 0; j < 16; j++) {
+                    int low = q[b * 32 + j];
+                    int high = q[b * 32 + 16 + j];
+                    order[round + 16 * j + lane] = (short) low;
+                    order[round + 256 + 16 * j + lane] = (short) high;
+                    sum += low + high;
+                }
+                sums[b] = sum;
+            }
+        }
     }
 
     /** Tokens {@code [from, count)}'s quants as floats ({@link #floatQuants}). */
@@ -241,6 +293,16 @@ final class Activations {
      */
     float[] floatQuants(int t) {
         return floatQuants[t];
+    }
+
+    /**
+     * Token {@code t}'s int8 quants as int16 in the order of the {@link InterleavedQ4_0} layout (its length a whole
+     * number of rounds): per round of 16 blocks (512 elements from {@code 512r}), element {@code j} of block
+     * {@code i} at {@code 512r + 16j + i} and element {@code 16 + j} at {@code 512r + 256 + 16j + i}, so that one
+     * vector holds the partners of one byte position of 16 blocks.
+     */
+    short[] interleavedQuants(int t) {
+        return interleavedQuants[t];
     }
 
     /** Token {@code t}'s sum of quants per block of 32. */

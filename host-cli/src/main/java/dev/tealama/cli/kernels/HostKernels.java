@@ -6,12 +6,15 @@ import dev.tealama.model.Kernels;
 import dev.tealama.model.KvCache;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
+import dev.tealama.tensor.ActivationType;
 import dev.tealama.tensor.QuantizedVector;
 import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,12 +40,18 @@ public final class HostKernels implements Kernels, AutoCloseable {
     /** SwiGLU's exponentials are computed this many at a time. */
     private static final int SWIGLU_CHUNK = 256;
 
+    /** Whether {@link #interleave} repacks anything ({@code -Dtealama.interleave=false}: no, to compare). */
+    private static final boolean INTERLEAVE = !"false".equals(System.getProperty("tealama.interleave"));
+
     private final boolean vector;
     private final WorkerPool pool;
     private final Scratch[] scratch;
     private final ScalarKernels[] scalar;
     private final Activations activations = new Activations();
     private final Map<Matrix, MemorySegment> segments = new IdentityHashMap<>();
+    /** The matrices {@link #interleave} repacked into the {@link InterleavedQ4_0} layout. */
+    private final Set<Matrix> interleaved = Collections.newSetFromMap(new IdentityHashMap<>());
+    private byte[] packedRow = new byte[0];
     private final MatmulJob job = new MatmulJob();
     private final AttentionJob attentionJob = new AttentionJob();
     private final float[] swigluArguments = new float[SWIGLU_CHUNK];
@@ -85,8 +94,15 @@ public final class HostKernels implements Kernels, AutoCloseable {
         if (count <= 0 || rowEnd <= rowStart) {
             return;
         }
-        WeightKernel kernel = vectorKernel(w, x[0]);
-        if (kernel != null) {
+        if (interleaved.contains(w)) {
+            if (x[0].type() != ActivationType.Q8_0) {
+                // the scalar kernels cannot read the repacked layout: this would give wrong results, not slow ones
+                throw new IllegalStateException("the repacked Q4_0 matrix " + w.name()
+                        + " can only be multiplied by Q8_0 activations, not " + x[0].type());
+            }
+            activations.prepare(x, count, true);
+            job.vector(InterleavedQ4_0Kernel.INSTANCE, segment(w), w.rowBytes(), w.cols(), activations, out);
+        } else if (vectorKernel(w, x[0]) instanceof WeightKernel kernel) {
             activations.prepare(x, count);
             job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
         } else {
@@ -158,6 +174,47 @@ public final class HostKernels implements Kernels, AutoCloseable {
                 gate[from + i] = g / (1.0f + swigluExps[i]) * up[from + i];
             }
         }
+    }
+
+    /**
+     * Repacks, in place, the Q4_0 matrices among {@code matrices} that the {@link InterleavedQ4_0Kernel} can read
+     * (AVX-512 machines; rows of whole rounds) into its layout, and multiplies them with it from then on: about
+     * 1.4× the speed of the GGUF layout's kernel (docs/benchmarks.md). Only for weights in the process's own copy
+     * ({@link SegmentSource#ownCopy}: {@code --weights hugepages} or {@code heap}), and only under the llama.cpp
+     * numeric scheme (Q8_0 activations): the matrices are then unreadable to core's scalar kernels, and the token
+     * embedding's rows are read back through {@link #dequantizeRow}. Call it once, before the first forward pass.
+     * Off with {@code -Dtealama.interleave=false}, to compare.
+     *
+     * @return the bytes repacked
+     */
+    public long interleave(Iterable<Matrix> matrices) {
+        long bytes = 0;
+        for (Matrix w : matrices) {
+            if (!INTERLEAVE || !vector || !Lanes.WIDE || !InterleavedQ4_0.fits(w) || interleaved.contains(w)
+                    || !(w.source() instanceof SegmentSource source) || !source.ownCopy()) {
+                continue;
+            }
+            InterleavedQ4_0.packRows(segment(w), w.rows(), w.rowBytes());
+            interleaved.add(w);
+            bytes += w.byteSize();
+        }
+        return bytes;
+    }
+
+    /** Row {@code row} of {@code w} as floats: read back from the {@link InterleavedQ4_0} layout if repacked. */
+    @Override
+    public void dequantizeRow(Matrix w, int row, byte[] scratch, float[] dst) {
+        if (!interleaved.contains(w)) {
+            Kernels.super.dequantizeRow(w, row, scratch, dst);
+            return;
+        }
+        int n = w.rowBytes();
+        if (packedRow.length < n) {
+            packedRow = new byte[n];
+        }
+        w.source().read(w.rowOffset(row), packedRow, 0, n);
+        InterleavedQ4_0.unpackRow(packedRow, scratch, n);
+        w.format().dequantize(scratch, 0, dst, 0, w.cols());
     }
 
     /** The vector kernel for {@code w} and activations like {@code x}, or null where the scalar path applies. */

@@ -1,5 +1,8 @@
 package dev.tealama.cli.kernels;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /** One thread's working buffers for the vector kernels: allocated once per worker, reused by every dot product. */
 final class Scratch {
     /** Partial-sum vectors awaiting the last rounds of the block reduction (see {@link Lanes}). */
@@ -23,6 +26,22 @@ final class Scratch {
     final float[] laneWeights = new float[TokenLanes.ROWS * 32];
     final float[] laneScales = new float[TokenLanes.ROWS];
     final float[] laneResult = new float[2 * TokenLanes.ROWS * TokenLanes.TOKENS];
+
+    /**
+     * {@link InterleavedQ4_0Kernel}: a tile of rows put back in the GGUF layout, in native memory (TokenLanes read
+     * a heap array's segment ~13% slower), a round's quants in block order, and a round in the GGUF layout.
+     */
+    private MemorySegment ggufRows = MemorySegment.NULL;
+    final byte[] roundQuants = new byte[16 * InterleavedQ4_0.ROUND_BLOCKS];
+    final byte[] ggufRound = new byte[InterleavedQ4_0.ROUND_BYTES];
+
+    /** A native buffer of at least {@code bytes} bytes, grown as needed (the thread's, freed with it by the GC). */
+    MemorySegment ggufRows(long bytes) {
+        if (ggufRows.byteSize() < bytes) {
+            ggufRows = Arena.ofAuto().allocate(bytes, 64);
+        }
+        return ggufRows;
+    }
 
     private Attention attention;
 

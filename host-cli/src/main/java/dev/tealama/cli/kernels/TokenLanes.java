@@ -59,6 +59,15 @@ final class TokenLanes {
      */
     static void multiply(boolean q4, MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,
                          float[][] out, Scratch scratch) {
+        multiply(q4, w, 0, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
+    }
+
+    /**
+     * As {@link #multiply(boolean, MemorySegment, int, int, int, int, Activations, float[][], Scratch)}, where
+     * {@code w} starts at row {@code firstRow} (a copy of some rows, such as {@link InterleavedQ4_0Kernel}'s tiles).
+     */
+    static void multiply(boolean q4, MemorySegment w, int firstRow, int rowBytes, int cols, int rowFrom, int rowTo,
+                         Activations x, float[][] out, Scratch scratch) {
         int blocks = cols / 32;
         int tile = Math.max(ROWS, (TILE_BYTES / rowBytes) & ~(ROWS - 1));
         long[] rows = scratch.laneRows;
@@ -73,7 +82,8 @@ final class TokenLanes {
                 float[] yd = x.laneScales(g + 1);
                 for (int r = r0; r < r1; r += ROWS) {
                     for (int k = 0; k < ROWS; k++) {
-                        rows[k] = (long) Math.min(r + k, r1 - 1) * rowBytes; // a short last quad repeats its last row
+                        // a short last quad repeats its last row
+                        rows[k] = (long) (Math.min(r + k, r1 - 1) - firstRow) * rowBytes;
                     }
                     if (q4) {
                         q4_0Pair(w, rows, blocks, xq, xd, yq, yd, scratch.laneWeights, scratch.laneScales, result);
@@ -93,7 +103,8 @@ final class TokenLanes {
                 float[] xd = x.laneScales(g);
                 for (int r = r0; r < r1; r += ROWS) {
                     for (int k = 0; k < ROWS; k++) {
-                        rows[k] = (long) Math.min(r + k, r1 - 1) * rowBytes; // a short last quad repeats its last row
+                        // a short last quad repeats its last row
+                        rows[k] = (long) (Math.min(r + k, r1 - 1) - firstRow) * rowBytes;
                     }
                     if (q4) {
                         q4_0(w, rows, blocks, xq, xd, scratch.laneWeights, scratch.laneScales, result);

@@ -26,7 +26,11 @@ public final class HeapSource implements SegmentSource {
     private final byte[][] regions;
     private final MemorySegment[] segments;
 
-    private HeapSource(long size, long[] starts, byte[][] regions) {
+    /** False for bytes the caller handed over ({@link #of}), which may be shared. */
+    private final boolean ownCopy;
+
+    private HeapSource(long size, long[] starts, byte[][] regions, boolean ownCopy) {
+        this.ownCopy = ownCopy;
         this.size = size;
         this.starts = starts;
         this.regions = regions;
@@ -41,7 +45,12 @@ public final class HeapSource implements SegmentSource {
      * one segment.
      */
     public static HeapSource of(byte[] bytes) {
-        return new HeapSource(bytes.length, new long[] {0}, new byte[][] {bytes});
+        return new HeapSource(bytes.length, new long[] {0}, new byte[][] {bytes}, false);
+    }
+
+    /** A copy of {@code bytes} as a source of its own, whose bytes the kernels may rearrange ({@link #ownCopy}). */
+    public static HeapSource copyOf(byte[] bytes) {
+        return new HeapSource(bytes.length, new long[] {0}, new byte[][] {bytes.clone()}, true);
     }
 
     /** Bytes the heap must have free to hold {@code file}. */
@@ -84,7 +93,7 @@ public final class HeapSource implements SegmentSource {
                 }
                 regions[i] = region;
             }
-            return new HeapSource(size, cuts, regions);
+            return new HeapSource(size, cuts, regions, true);
         } catch (IOException e) {
             throw new TealamaException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -114,6 +123,11 @@ public final class HeapSource implements SegmentSource {
             throw new IllegalArgumentException("range [" + offset + ", +" + length + ") crosses heap regions");
         }
         return segments[r].asSlice(local, length);
+    }
+
+    @Override
+    public boolean ownCopy() {
+        return ownCopy;
     }
 
     @Override

@@ -166,6 +166,11 @@ public final class HugePageSource extends ContiguousSource {
     }
 
     @Override
+    public boolean ownCopy() {
+        return true;
+    }
+
+    @Override
     public String strategy() {
         return "hugepages";
     }

@@ -33,6 +33,11 @@ public final class MappedFileSource extends ContiguousSource {
     }
 
     @Override
+    public boolean ownCopy() {
+        return false;
+    }
+
+    @Override
     public String strategy() {
         return "mmap";
     }

@@ -18,6 +18,12 @@ public sealed interface SegmentSource extends ByteSource, AutoCloseable permits 
      */
     MemorySegment segment(long offset, long length);
 
+    /**
+     * Whether the bytes are this process's own copy of the file, which the host's kernels may rearrange in place
+     * (see {@code HostKernels#interleave}); false for the file's read-only mapping.
+     */
+    boolean ownCopy();
+
     /** "mmap", "hugepages" or "heap": where the bytes are held. */
     String strategy();
 

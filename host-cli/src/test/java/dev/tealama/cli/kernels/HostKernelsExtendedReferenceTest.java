@@ -1,7 +1,8 @@
 package dev.tealama.cli.kernels;
 
+import dev.tealama.cli.KernelChoice;
+import dev.tealama.cli.LoadedModel;
 import dev.tealama.cli.WeightsStrategy;
-import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.LlamaModel;
 import dev.tealama.model.NumericScheme;
 import dev.tealama.model.ReferenceModels;
@@ -46,22 +47,29 @@ class HostKernelsExtendedReferenceTest {
         }
     }
 
+    /**
+     * Each file mapped (the GGUF layout) and copied into huge pages, where the Q4_0 files' matrices are repacked for
+     * the interleaved kernels ({@link HostKernels#interleave}).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"llama3.2-1b-shape-Q8_0.gguf", "llama3.2-1b-shape-Q4_0.gguf", "llama3-8b-shape-Q4_0.gguf"})
     void benchmarkShapes(String fileName) {
         Path file = GeneratedModels.get(fileName);
         Path references = TestData.shared().resolve("reference");
-        try (SegmentSource source = WeightsStrategy.MMAP.open(file, new PrintStream(OutputStream.nullOutputStream()));
-             HostKernels kernels = new HostKernels(Runtime.getRuntime().availableProcessors())) {
-            LlamaModel model = LlamaModel.load(source);
-            Reference.Greedy ref = Reference.greedy(references, fileName);
-            int[] prompt = model.tokenizer().encode(ref.prompt(), true, false);
-            assertArrayEquals(ref.promptIds(), prompt, "prompt tokens");
-            NearTieCheck.check(model, kernels, fileName);
-            float[] ours = ReferenceRun.promptLogits(model, kernels, NumericScheme.LLAMA_CPP, prompt);
-            double diff = Reference.maxAbsDiff(ours,
-                    Reference.floats(references.resolve(fileName.replace(".gguf", ".logits.f32"))));
-            assertTrue(diff <= 0.6, "logits differ from llama.cpp by " + diff);
+        for (WeightsStrategy weights : new WeightsStrategy[] {WeightsStrategy.MMAP, WeightsStrategy.HUGEPAGES}) {
+            try (LoadedModel loaded = LoadedModel.load(file, weights, KernelChoice.VECTOR,
+                    Runtime.getRuntime().availableProcessors(), NumericScheme.LLAMA_CPP,
+                    new PrintStream(OutputStream.nullOutputStream()))) {
+                LlamaModel model = loaded.model();
+                Reference.Greedy ref = Reference.greedy(references, fileName);
+                int[] prompt = model.tokenizer().encode(ref.prompt(), true, false);
+                assertArrayEquals(ref.promptIds(), prompt, "prompt tokens");
+                NearTieCheck.check(model, loaded.kernels(), fileName);
+                float[] ours = ReferenceRun.promptLogits(model, loaded.kernels(), NumericScheme.LLAMA_CPP, prompt);
+                double diff = Reference.maxAbsDiff(ours,
+                        Reference.floats(references.resolve(fileName.replace(".gguf", ".logits.f32"))));
+                assertTrue(diff <= 0.6, weights + ": logits differ from llama.cpp by " + diff);
+            }
         }
     }
 }
