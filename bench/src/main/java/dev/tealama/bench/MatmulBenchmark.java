@@ -2,6 +2,7 @@ package dev.tealama.bench;
 
 import dev.tealama.cli.kernels.HostKernels;
 import dev.tealama.cli.store.HeapSource;
+import dev.tealama.cli.store.HugePageSource;
 import dev.tealama.cli.store.MappedFileSource;
 import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.Kernels;
@@ -56,7 +57,10 @@ public class MatmulBenchmark {
     @Param({"8192x2048", "2048x8192"})
     public String shape;
 
-    /** vector: the host's kernels on the file's mapping; interleaved: on a copy, Q4_0 repacked; scalar: core's. */
+    /**
+     * vector: the host's kernels on the file's mapping; interleaved: on a copy (in huge pages where it can be, as
+     * {@code --weights auto} makes it), Q4_0 and Q8_0 repacked; scalar: core's.
+     */
     @Param({"vector", "interleaved", "scalar"})
     public String kernels;
 
@@ -76,7 +80,8 @@ public class MatmulBenchmark {
         file = Files.createTempFile("tealama-bench-", "." + type);
         byte[] bytes = RandomWeights.of(ggml, rows, cols, random);
         Files.write(file, bytes);
-        source = kernels.equals("interleaved") ? HeapSource.copyOf(bytes) : MappedFileSource.open(file);
+        source = !kernels.equals("interleaved") ? MappedFileSource.open(file)
+                : HugePageSource.unavailableReason() == null ? HugePageSource.load(file) : HeapSource.copyOf(bytes);
         matrix = new Matrix("bench", WeightFormat.of(ggml), rows, cols, source, 0);
         float[] values = new float[cols];
         for (int i = 0; i < cols; i++) {

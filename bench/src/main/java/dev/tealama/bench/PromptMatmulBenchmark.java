@@ -2,6 +2,7 @@ package dev.tealama.bench;
 
 import dev.tealama.cli.kernels.HostKernels;
 import dev.tealama.cli.store.HeapSource;
+import dev.tealama.cli.store.HugePageSource;
 import dev.tealama.cli.store.MappedFileSource;
 import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.Kernels;
@@ -52,7 +53,10 @@ public class PromptMatmulBenchmark {
     @Param({"Q8_0", "Q4_0", "Q4_K", "F16"})
     public String type;
 
-    /** vector: the host's kernels on the file's mapping; interleaved: on a copy, Q4_0 repacked; scalar: core's. */
+    /**
+     * vector: the host's kernels on the file's mapping; interleaved: on a copy (in huge pages where it can be, as
+     * {@code --weights auto} makes it), Q4_0 and Q8_0 repacked; scalar: core's.
+     */
     @Param({"vector", "interleaved", "scalar"})
     public String kernels;
 
@@ -70,7 +74,8 @@ public class PromptMatmulBenchmark {
         file = Files.createTempFile("tealama-bench-", "." + type);
         byte[] bytes = MatmulBenchmark.RandomWeights.of(ggml, ROWS, COLS, random);
         Files.write(file, bytes);
-        source = kernels.equals("interleaved") ? HeapSource.copyOf(bytes) : MappedFileSource.open(file);
+        source = !kernels.equals("interleaved") ? MappedFileSource.open(file)
+                : HugePageSource.unavailableReason() == null ? HugePageSource.load(file) : HeapSource.copyOf(bytes);
         matrix = new Matrix("bench", WeightFormat.of(ggml), ROWS, COLS, source, 0);
         x = new QuantizedVector[TOKENS];
         for (int t = 0; t < TOKENS; t++) {

@@ -82,8 +82,8 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * Repacks the layers' Q4_0 matrices and the output projection, where the weights are the process's own copy, into
-     * the layout of the host's fastest Q4_0 kernel ({@link HostKernels#interleave}). An untied token embedding stays
+     * Repacks the layers' Q4_0 and Q8_0 matrices and the output projection, where the weights are the process's own
+     * copy, into the layout of the host's fastest kernels ({@link HostKernels#interleave}). An untied token embedding stays
      * as it is: only single rows of it are read.
      */
     private static void interleave(HostKernels kernels, LlamaModel model, PrintStream log) {
@@ -95,7 +95,7 @@ public final class LoadedModel implements AutoCloseable {
         long start = System.nanoTime();
         long bytes = kernels.interleave(matrices);
         if (bytes > 0) {
-            log.println("interleaved " + Sizes.bytes(bytes) + " of Q4_0 weights for the vector kernels in "
+            log.println("interleaved " + Sizes.bytes(bytes) + " of weights for the vector kernels in "
                     + Sizes.millis(System.nanoTime() - start));
         }
     }

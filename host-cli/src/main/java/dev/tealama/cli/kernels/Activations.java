@@ -1,6 +1,7 @@
 package dev.tealama.cli.kernels;
 
 import dev.tealama.tensor.ActivationType;
+import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.QuantizedVector;
 
 /**
@@ -23,6 +24,7 @@ final class Activations {
     private short[][] quants = new short[0][];
     private float[][] floatQuants = new float[0][];  // Q8_0 on AVX-512 only, instead of quants
     private short[][] interleavedQuants = new short[0][];  // for InterleavedQ4_0Kernel only, instead of quants
+    private float[][] interleavedFloats = new float[0][];  // for InterleavedQ8_0Kernel only, instead of quants
     private int[][] blockSums = new int[0][];
     private boolean[] fullRange = new boolean[0];
     private QuantizedVector[] source;
@@ -39,14 +41,14 @@ final class Activations {
 
     /** Prepares {@code x[0 .. count)}, all of one type and length. */
     void prepare(QuantizedVector[] x, int count) {
-        prepare(x, count, false);
+        prepare(x, count, null);
     }
 
     /**
-     * Prepares {@code x[0 .. count)}, all of one type and length, for the kernels of a matrix in the
-     * {@link InterleavedQ4_0} layout ({@code interleaved}: Q8_0 activations only) or in the GGUF layout.
+     * Prepares {@code x[0 .. count)}, all of one type and length, for the kernels of a matrix of {@code interleaved}
+     * weights (Q4_0 or Q8_0) in the {@link InterleavedLayout}, or (null) of any weights in the GGUF layout.
      */
-    void prepare(QuantizedVector[] x, int count, boolean interleaved) {
+    void prepare(QuantizedVector[] x, int count, GgmlType interleaved) {
         this.source = x;
         this.count = count;
         this.type = x[0].type();
@@ -56,13 +58,13 @@ final class Activations {
             return;
         }
         int blocks = length / 32;
-        if (interleaved) {
+        if (interleaved != null) {
             if (type != ActivationType.Q8_0) {
-                throw new IllegalArgumentException("the interleaved Q4_0 kernels read Q8_0 activations, not " + type);
+                throw new IllegalArgumentException("the interleaved kernels read Q8_0 activations, not " + type);
             }
             groups = 0;
             prepareLaneGroups(x, blocks);
-            prepareInterleaved(x, blocks, laneGroups * TokenLanes.TOKENS);
+            prepareInterleaved(x, blocks, laneGroups * TokenLanes.TOKENS, interleaved == GgmlType.Q8_0);
             return;
         }
         if (type == ActivationType.Q8_0 && Lanes.WIDE) {
@@ -102,34 +104,51 @@ final class Activations {
         prepareGroups(x, blocks);
     }
 
-    /** Tokens {@code [from, count)}'s quants in the order of {@link #interleavedQuants}, and their sums per block. */
-    private void prepareInterleaved(QuantizedVector[] x, int blocks, int from) {
+    /**
+     * Tokens {@code [from, count)}'s quants in the order of the {@link InterleavedLayout}: as floats
+     * ({@link #interleavedFloats}, for Q8_0 weights), or as int16 with their sums per block
+     * ({@link #interleavedQuants}, for Q4_0 weights).
+     */
+    private void prepareInterleaved(QuantizedVector[] x, int blocks, int from, boolean floats) {
         if (interleavedQuants.length < count) {
             interleavedQuants = java.util.Arrays.copyOf(interleavedQuants, count);
+            interleavedFloats = java.util.Arrays.copyOf(interleavedFloats, count);
         }
         if (blockSums.length < count) {
             blockSums = java.util.Arrays.copyOf(blockSums, count);
         }
         for (int t = from; t < count; t++) {
+            byte[] q = x[t].quants();
+            if (floats) {
+                if (interleavedFloats[t] == null || interleavedFloats[t].length < length) {
+                    interleavedFloats[t] = new float[length];
+                }
+                float[] order = interleavedFloats[t];
+                for (int b = 0; b < blocks; b++) {
+                    int at = b / InterleavedLayout.ROUND_BLOCKS * InterleavedLayout.ROUND_ELEMENTS
+                            + b % InterleavedLayout.ROUND_BLOCKS;
+                    for (int e = 0; e < 32; e++) {
+                        order[at + 16 * e] = q[b * 32 + e];
+                    }
+                }
+                continue;
+            }
             if (interleavedQuants[t] == null || interleavedQuants[t].length < length) {
                 interleavedQuants[t] = new short[length];
             }
             if (blockSums[t] == null || blockSums[t].length < blocks) {
                 blockSums[t] = new int[blocks];
             }
-            byte[] q = x[t].quants();
             short[] order = interleavedQuants[t];
             int[] sums = blockSums[t];
             for (int b = 0; b < blocks; b++) {
-                int round = b / InterleavedQ4_0.ROUND_BLOCKS * InterleavedQ4_0.ROUND_ELEMENTS;
-                int lane = b % InterleavedQ4_0.ROUND_BLOCKS;
+                int at = b / InterleavedLayout.ROUND_BLOCKS * InterleavedLayout.ROUND_ELEMENTS
+                        + b % InterleavedLayout.ROUND_BLOCKS;
                 int sum = 0;
-                for (int j = 0; j < 16; j++) {
-                    int low = q[b * 32 + j];
-                    int high = q[b * 32 + 16 + j];
-                    order[round + 16 * j + lane] = (short) low;
-                    order[round + 256 + 16 * j + lane] = (short) high;
-                    sum += low + high;
+                for (int e = 0; e < 32; e++) {
+                    int v = q[b * 32 + e];
+                    order[at + 16 * e] = (short) v;
+                    sum += v;
                 }
                 sums[b] = sum;
             }
@@ -296,13 +315,17 @@ final class Activations {
     }
 
     /**
-     * Token {@code t}'s int8 quants as int16 in the order of the {@link InterleavedQ4_0} layout (its length a whole
-     * number of rounds): per round of 16 blocks (512 elements from {@code 512r}), element {@code j} of block
-     * {@code i} at {@code 512r + 16j + i} and element {@code 16 + j} at {@code 512r + 256 + 16j + i}, so that one
-     * vector holds the partners of one byte position of 16 blocks.
+     * Token {@code t}'s int8 quants as int16 in the order of the {@link InterleavedLayout} (its length a whole number
+     * of rounds): per round of 16 blocks (512 elements from {@code 512r}), element {@code e} of block {@code i} at
+     * {@code 512r + 16e + i}, so that one vector holds the partners of one byte position of 16 blocks.
      */
     short[] interleavedQuants(int t) {
         return interleavedQuants[t];
+    }
+
+    /** Token {@code t}'s int8 quants as floats (exact) in the order of {@link #interleavedQuants}. */
+    float[] interleavedFloats(int t) {
+        return interleavedFloats[t];
     }
 
     /** Token {@code t}'s sum of quants per block of 32. */

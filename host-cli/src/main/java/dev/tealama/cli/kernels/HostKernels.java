@@ -7,6 +7,7 @@ import dev.tealama.model.KvCache;
 import dev.tealama.model.Matrix;
 import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.ActivationType;
+import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.QuantizedVector;
 import jdk.incubator.vector.FloatVector;
 
@@ -49,7 +50,7 @@ public final class HostKernels implements Kernels, AutoCloseable {
     private final ScalarKernels[] scalar;
     private final Activations activations = new Activations();
     private final Map<Matrix, MemorySegment> segments = new IdentityHashMap<>();
-    /** The matrices {@link #interleave} repacked into the {@link InterleavedQ4_0} layout. */
+    /** The matrices {@link #interleave} repacked into the {@link InterleavedLayout} layout. */
     private final Set<Matrix> interleaved = Collections.newSetFromMap(new IdentityHashMap<>());
     private byte[] packedRow = new byte[0];
     private final MatmulJob job = new MatmulJob();
@@ -97,11 +98,13 @@ public final class HostKernels implements Kernels, AutoCloseable {
         if (interleaved.contains(w)) {
             if (x[0].type() != ActivationType.Q8_0) {
                 // the scalar kernels cannot read the repacked layout: this would give wrong results, not slow ones
-                throw new IllegalStateException("the repacked Q4_0 matrix " + w.name()
+                throw new IllegalStateException("the repacked matrix " + w.name()
                         + " can only be multiplied by Q8_0 activations, not " + x[0].type());
             }
-            activations.prepare(x, count, true);
-            job.vector(InterleavedQ4_0Kernel.INSTANCE, segment(w), w.rowBytes(), w.cols(), activations, out);
+            GgmlType type = w.format().type();
+            activations.prepare(x, count, type);
+            WeightKernel kernel = type == GgmlType.Q4_0 ? InterleavedQ4_0Kernel.INSTANCE : InterleavedQ8_0Kernel.INSTANCE;
+            job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
         } else if (vectorKernel(w, x[0]) instanceof WeightKernel kernel) {
             activations.prepare(x, count);
             job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
@@ -177,9 +180,10 @@ public final class HostKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * Repacks, in place, the Q4_0 matrices among {@code matrices} that the {@link InterleavedQ4_0Kernel} can read
-     * (AVX-512 machines; rows of whole rounds) into its layout, and multiplies them with it from then on: about
-     * 1.4× the speed of the GGUF layout's kernel (docs/benchmarks.md). Only for weights in the process's own copy
+     * Repacks, in place, the Q4_0 and Q8_0 matrices among {@code matrices} that {@link InterleavedQ4_0Kernel} and
+     * {@link InterleavedQ8_0Kernel} can read (AVX-512 machines; rows of whole rounds) into the
+     * {@link InterleavedLayout}, and multiplies them with those kernels from then on, faster than the GGUF layout's
+     * (docs/benchmarks.md). Only for weights in the process's own copy
      * ({@link SegmentSource#ownCopy}: {@code --weights hugepages} or {@code heap}), and only under the llama.cpp
      * numeric scheme (Q8_0 activations): the matrices are then unreadable to core's scalar kernels, and the token
      * embedding's rows are read back through {@link #dequantizeRow}. Call it once, before the first forward pass.
@@ -190,18 +194,18 @@ public final class HostKernels implements Kernels, AutoCloseable {
     public long interleave(Iterable<Matrix> matrices) {
         long bytes = 0;
         for (Matrix w : matrices) {
-            if (!INTERLEAVE || !vector || !Lanes.WIDE || !InterleavedQ4_0.fits(w) || interleaved.contains(w)
+            if (!INTERLEAVE || !vector || !Lanes.WIDE || !InterleavedLayout.fits(w) || interleaved.contains(w)
                     || !(w.source() instanceof SegmentSource source) || !source.ownCopy()) {
                 continue;
             }
-            InterleavedQ4_0.packRows(segment(w), w.rows(), w.rowBytes());
+            InterleavedLayout.packRows(w.format().type(), segment(w), w.rows(), w.rowBytes());
             interleaved.add(w);
             bytes += w.byteSize();
         }
         return bytes;
     }
 
-    /** Row {@code row} of {@code w} as floats: read back from the {@link InterleavedQ4_0} layout if repacked. */
+    /** Row {@code row} of {@code w} as floats: read back from the {@link InterleavedLayout} layout if repacked. */
     @Override
     public void dequantizeRow(Matrix w, int row, byte[] scratch, float[] dst) {
         if (!interleaved.contains(w)) {
@@ -213,7 +217,7 @@ public final class HostKernels implements Kernels, AutoCloseable {
             packedRow = new byte[n];
         }
         w.source().read(w.rowOffset(row), packedRow, 0, n);
-        InterleavedQ4_0.unpackRow(packedRow, scratch, n);
+        InterleavedLayout.unpackRow(w.format().type(), packedRow, scratch, n);
         w.format().dequantize(scratch, 0, dst, 0, w.cols());
     }
 

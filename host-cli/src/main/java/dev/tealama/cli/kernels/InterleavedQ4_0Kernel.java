@@ -1,26 +1,24 @@
 package dev.tealama.cli.kernels;
 
 import dev.tealama.tensor.ActivationType;
+import dev.tealama.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.tealama.cli.kernels.InterleavedQ4_0.QUANTS;
-import static dev.tealama.cli.kernels.InterleavedQ4_0.ROUND_BLOCKS;
-import static dev.tealama.cli.kernels.InterleavedQ4_0.ROUND_BYTES;
+import static dev.tealama.cli.kernels.InterleavedLayout.QUANTS;
+import static dev.tealama.cli.kernels.InterleavedLayout.ROUND_BLOCKS;
 import static dev.tealama.cli.kernels.Lanes.F512;
 import static dev.tealama.cli.kernels.Lanes.I512;
 import static dev.tealama.cli.kernels.Lanes.LE;
-import static dev.tealama.cli.kernels.Lanes.S256;
 
 /**
- * Q4_0 weights in the {@link InterleavedQ4_0} layout × Q8_0 activations, on AVX-512 machines. A round's 16 blocks
+ * Q4_0 weights in the {@link InterleavedLayout} × Q8_0 activations, on AVX-512 machines. A round's 16 blocks
  * sit one per lane, so each lane computes its block's exact {@code Σ n·x} in 16-bit integers, two elements per lane
  * and step: 32 lanes of {@code int16} hold the 16 blocks twice (even and odd byte positions), each step adds
  * {@code n_lo·x + n_hi·x'} of one byte position, and 8 steps cover a round. The sums stay exact: |n·x| ≤ 15·128, so
@@ -36,6 +34,7 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
 
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    private static final int ROUND_BYTES = ROUND_BLOCKS * 18;
     /** Tokens multiplied together by {@link #four}: each weight round is decoded once for them. */
     static final int TOKENS = 4;
 
@@ -62,20 +61,7 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
     public void multiply(MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,
                          float[][] out, Scratch scratch) {
         int count = x.count();
-        if (x.laneGroups() > 0) {
-            // TokenLanes multiplies each block by 16 or 32 tokens at a time, from the blocks as the GGUF layout has
-            // them: it reads a tile at a time, put back in that layout first. A tile serves every group of tokens,
-            // so that costs little (~0.2 ms per 512 KiB tile against ~17 ms of multiply-adds for 512 tokens),
-            // where decoding from this layout inside TokenLanes measured 5-10% slower prompts.
-            int tile = Math.max(TokenLanes.ROWS, (TokenLanes.TILE_BYTES / rowBytes) & ~(TokenLanes.ROWS - 1));
-            MemorySegment gguf = scratch.ggufRows((long) tile * rowBytes);
-            for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {
-                int r1 = Math.min(rowTo, r0 + tile);
-                InterleavedQ4_0.unpackRows(w, (long) r0 * rowBytes, r1 - r0, rowBytes, gguf, scratch.roundQuants,
-                        scratch.ggufRound);
-                TokenLanes.multiply(true, gguf, r0, rowBytes, cols, r0, r1, x, out, scratch);
-            }
-        }
+        InterleavedLayout.multiplyLaneGroups(GgmlType.Q4_0, w, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
         if (count == 1) {
             float[] o = out[0];
             short[] xs = x.interleavedQuants(0);
@@ -120,18 +106,7 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
         for (int b = 0; b < blocks; b += ROUND_BLOCKS) {
             // a slice of exactly the round: C2 then knows its size and drops the loads' bounds checks
             MemorySegment round = w.asSlice(row + (long) b * 18, ROUND_BYTES);
-            // the 16 fp16 scales as floats, exactly as Float.float16ToFloat gives them (no vector conversion from
-            // fp16 in the Vector API): the magnitude's bits moved into a float's and scaled by 2^112 (exact, also
-            // for subnormals), infinities and NaNs set apart, then the sign
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, round, 0, LE)
-                    .convertShape(VectorOperators.S2I, I512, 0);
-            IntVector magnitude = h.and(0x7FFF);
-            IntVector finite = magnitude.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
-            VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-            IntVector bits = finite.blend(magnitude.lanewise(VectorOperators.LSHL, 13).or(0x70000000), special)
-                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16));
-            FloatVector d = bits.reinterpretAsFloats().mul(FloatVector.fromArray(F512, xd, b));
+            FloatVector d = InterleavedLayout.scales(round, 0).mul(FloatVector.fromArray(F512, xd, b));
 
             int xo = b * 32;
             ShortVector s = ShortVector.zero(S512);
@@ -147,23 +122,6 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
             acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(d, acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * The 16 fp16 scales at the start of the round at {@code w[round]}, as floats: exactly what
-     * {@link Float#float16ToFloat} gives (the Vector API has no conversion from fp16). The magnitude's bits are moved
-     * into a float's and scaled by 2^112 (exact, subnormals included), infinities and NaNs are set apart, then the
-     * sign is put back.
-     */
-    static FloatVector scales(MemorySegment w, long round) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, round, LE)
-                .convertShape(VectorOperators.S2I, I512, 0);
-        IntVector magnitude = h.and(0x7FFF);
-        IntVector finite = magnitude.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                .reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-        return finite.blend(magnitude.lanewise(VectorOperators.LSHL, 13).or(0x70000000), special)
-                .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
     /**
@@ -189,14 +147,7 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b += ROUND_BLOCKS) {
             MemorySegment round = w.asSlice(row + (long) b * 18, ROUND_BYTES);
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, round, 0, LE)
-                    .convertShape(VectorOperators.S2I, I512, 0);
-            IntVector magnitude = h.and(0x7FFF);
-            IntVector finite = magnitude.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
-            VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-            FloatVector dw = finite.blend(magnitude.lanewise(VectorOperators.LSHL, 13).or(0x70000000), special)
-                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector dw = InterleavedLayout.scales(round, 0);
 
             int xo = b * 32;
             ShortVector s0 = ShortVector.zero(S512);

@@ -32,8 +32,8 @@ final class Scratch {
      * a heap array's segment ~13% slower), a round's quants in block order, and a round in the GGUF layout.
      */
     private MemorySegment ggufRows = MemorySegment.NULL;
-    final byte[] roundQuants = new byte[16 * InterleavedQ4_0.ROUND_BLOCKS];
-    final byte[] ggufRound = new byte[InterleavedQ4_0.ROUND_BYTES];
+    final byte[] roundQuants = new byte[16 * InterleavedLayout.ROUND_BLOCKS];
+    final byte[] ggufRound = new byte[InterleavedLayout.roundBytes(dev.tealama.tensor.GgmlType.Q8_0)];
 
     /** A native buffer of at least {@code bytes} bytes, grown as needed (the thread's, freed with it by the GC). */
     MemorySegment ggufRows(long bytes) {

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * Each kernel computes what the format's scalar {@link WeightFormat#dot} computes (same activations, same integer
  * block sums, same float operations per block term) and differs only in the order the block terms are added.
  */
-sealed interface WeightKernel permits Q8_0Kernel, Q4_0Kernel, InterleavedQ4_0Kernel, Q4_1Kernel, Q4_KKernel, Q5_KKernel, Q6_KKernel,
+sealed interface WeightKernel permits Q8_0Kernel, Q4_0Kernel, InterleavedQ4_0Kernel, InterleavedQ8_0Kernel, Q4_1Kernel, Q4_KKernel, Q5_KKernel, Q6_KKernel,
         F32Kernel, F16Kernel, BF16Kernel {
 
     /** Rows of a tile multiplied by every token before the next tile: small enough to stay in the L2 cache. */

@@ -12,8 +12,9 @@ import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.WeightFormat;
 import dev.tealama.tensor.WeightQuantizer;
 import dev.tealama.testing.TestData;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -28,11 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A whole model through {@link LoadedModel} with its Q4_0 matrices repacked ({@link HostKernels#interleave}): a
+ * A whole model through {@link LoadedModel} with its Q4_0 or Q8_0 matrices repacked ({@link HostKernels#interleave}): a
  * two-layer Llama of dimension 512 (the committed tiny models are too narrow for whole rounds of 512 elements), with
  * tiny-llama3-Q4_0's tokenizer and random weights, its output projection the repacked token embedding. Loaded as a
  * copy ({@code --weights heap}) it must give the prompt logits of core's scalar kernels, within what another
- * summation order moves them, and the same choice of next token.
+ * summation order moves them, and the same choice of next token. (llama.cpp's own agreement on real-shaped files is
+ * checked by {@link HostKernelsExtendedReferenceTest#benchmarkShapes}, which repacks them too.)
  */
 class InterleavedModelTest {
     private static final int DIM = 512;
@@ -41,10 +43,11 @@ class InterleavedModelTest {
     private static final int KV_HEADS = 8;
     private static final int LAYERS = 2;
 
-    @Test
-    void repackedModelGivesTheScalarKernelsLogits(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("wide-Q4_0.gguf");
-        Files.write(file, wideModel());
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q8_0"})
+    void repackedModelGivesTheScalarKernelsLogits(GgmlType type, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("wide-" + type + ".gguf");
+        Files.write(file, wideModel(type));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         float[] vector;
         float[] scalar;
@@ -67,7 +70,10 @@ class InterleavedModelTest {
             maxDiff = Math.max(maxDiff, Math.abs(vector[i] - scalar[i]));
             maxLogit = Math.max(maxLogit, Math.abs(scalar[i]));
         }
-        assertTrue(maxDiff <= 1e-3 * maxLogit, "logits differ by " + maxDiff + " (largest " + maxLogit + ")");
+        // another summation order moves a matmul's results in their last bits, which now and then moves an activation
+        // across a Q8_0 rounding boundary, and two layers carry that on: the host's kernels on the GGUF layout differ
+        // from the scalar ones by ~0.4% of the largest logit here too; a wrong kernel moves them by tens of percent
+        assertTrue(maxDiff <= 0.01 * maxLogit, "logits differ by " + maxDiff + " (largest " + maxLogit + ")");
         assertEquals(argmax(scalar), argmax(vector), "next token");
     }
 
@@ -82,7 +88,7 @@ class InterleavedModelTest {
     }
 
     /** tiny-llama3-Q4_0.gguf's metadata (tokenizer and all) at dimension 512, with new random tensors. */
-    private static byte[] wideModel() {
+    private static byte[] wideModel(GgmlType type) {
         GgufFile tiny = GgufFile.read(new ArrayByteSource(TestData.readModel("tiny-llama3-Q4_0.gguf")));
         int vocabulary = (int) tiny.tensor("token_embd.weight").dims()[1];
         GgufWriter writer = new GgufWriter().alignment(tiny.alignment()).putAll(tiny.metadata())
@@ -93,34 +99,33 @@ class InterleavedModelTest {
                 .putUInt32("llama.block_count", LAYERS);
         SplittableRandom random = new SplittableRandom(2026);
         int kvDim = DIM / HEADS * KV_HEADS;
-        writer.addTensor("token_embd.weight", GgmlType.Q4_0, new long[] {DIM, vocabulary},
-                q4_0(vocabulary, DIM, 1.0, random));
+        matrix(writer, "token_embd.weight", type, vocabulary, DIM, 1.0, random);
         for (int l = 0; l < LAYERS; l++) {
             String p = "blk." + l + ".";
             writer.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {DIM}, ones(DIM));
-            writer.addTensor(p + "attn_q.weight", GgmlType.Q4_0, new long[] {DIM, DIM}, q4_0(DIM, DIM, 0.05, random));
-            writer.addTensor(p + "attn_k.weight", GgmlType.Q4_0, new long[] {DIM, kvDim}, q4_0(kvDim, DIM, 0.05, random));
-            writer.addTensor(p + "attn_v.weight", GgmlType.Q4_0, new long[] {DIM, kvDim}, q4_0(kvDim, DIM, 0.05, random));
-            writer.addTensor(p + "attn_output.weight", GgmlType.Q4_0, new long[] {DIM, DIM},
-                    q4_0(DIM, DIM, 0.05, random));
+            matrix(writer, p + "attn_q.weight", type, DIM, DIM, 0.05, random);
+            matrix(writer, p + "attn_k.weight", type, kvDim, DIM, 0.05, random);
+            matrix(writer, p + "attn_v.weight", type, kvDim, DIM, 0.05, random);
+            matrix(writer, p + "attn_output.weight", type, DIM, DIM, 0.05, random);
             writer.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {DIM}, ones(DIM));
-            writer.addTensor(p + "ffn_gate.weight", GgmlType.Q4_0, new long[] {DIM, FFN}, q4_0(FFN, DIM, 0.05, random));
-            writer.addTensor(p + "ffn_up.weight", GgmlType.Q4_0, new long[] {DIM, FFN}, q4_0(FFN, DIM, 0.05, random));
-            writer.addTensor(p + "ffn_down.weight", GgmlType.Q4_0, new long[] {FFN, DIM}, q4_0(DIM, FFN, 0.05, random));
+            matrix(writer, p + "ffn_gate.weight", type, FFN, DIM, 0.05, random);
+            matrix(writer, p + "ffn_up.weight", type, FFN, DIM, 0.05, random);
+            matrix(writer, p + "ffn_down.weight", type, DIM, FFN, 0.05, random);
         }
         writer.addTensor("output_norm.weight", GgmlType.F32, new long[] {DIM}, ones(DIM));
         return writer.toByteArray();
     }
 
-    /** {@code rows} rows of {@code cols} Gaussian weights of deviation {@code sigma}, quantized by core. */
-    private static byte[] q4_0(int rows, int cols, double sigma, SplittableRandom random) {
+    /** Adds {@code rows} rows of {@code cols} Gaussian weights of deviation {@code sigma}, quantized by core. */
+    private static void matrix(GgufWriter writer, String name, GgmlType type, int rows, int cols, double sigma,
+                               SplittableRandom random) {
         float[] f = new float[rows * cols];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) (random.nextGaussian() * sigma);
         }
-        byte[] w = new byte[(int) GgmlType.Q4_0.bytesFor(f.length)];
-        ((WeightQuantizer) WeightFormat.of(GgmlType.Q4_0)).quantize(f, 0, w, 0, f.length);
-        return w;
+        byte[] w = new byte[(int) type.bytesFor(f.length)];
+        ((WeightQuantizer) WeightFormat.of(type)).quantize(f, 0, w, 0, f.length);
+        writer.addTensor(name, type, new long[] {cols, rows}, w);
     }
 
     private static byte[] ones(int n) {
