@@ -52,10 +52,9 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
     }
 
     /**
-     * Whole groups of 16 tokens in {@link TokenLanes} (one token per float lane, on the rows put back in the GGUF
-     * layout a tile at a time), the tokens
-     * left over in fours ({@link #four}, each round decoded once for four tokens), and the last ones one by one; rows
-     * go in tiles that stay in cache meanwhile.
+     * Whole groups of 16 tokens in {@link TokenLanes} ({@link InterleavedLayout#multiplyLaneGroups}), the tokens left
+     * over in fours ({@link #four}, each round decoded once for four tokens), and the last ones one by one; rows go
+     * in tiles that stay in cache meanwhile.
      */
     @Override
     public void multiply(MemorySegment w, int rowBytes, int cols, int rowFrom, int rowTo, Activations x,

@@ -1,5 +1,7 @@
 package dev.tealama.cli.kernels;
 
+import dev.tealama.tensor.GgmlType;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -28,12 +30,13 @@ final class Scratch {
     final float[] laneResult = new float[2 * TokenLanes.ROWS * TokenLanes.TOKENS];
 
     /**
-     * {@link InterleavedQ4_0Kernel}: a tile of rows put back in the GGUF layout, in native memory (TokenLanes read
-     * a heap array's segment ~13% slower), a round's quants in block order, and a round in the GGUF layout.
+     * {@link InterleavedLayout#multiplyLaneGroups}: a tile of rows put back in the GGUF layout, in native memory
+     * (TokenLanes read a heap array's segment ~13% slower), a round's quants in block order, and a round (of the
+     * larger type, Q8_0) in the GGUF layout.
      */
     private MemorySegment ggufRows = MemorySegment.NULL;
     final byte[] roundQuants = new byte[16 * InterleavedLayout.ROUND_BLOCKS];
-    final byte[] ggufRound = new byte[InterleavedLayout.roundBytes(dev.tealama.tensor.GgmlType.Q8_0)];
+    final byte[] ggufRound = new byte[InterleavedLayout.roundBytes(GgmlType.Q8_0)];
 
     /** A native buffer of at least {@code bytes} bytes, grown as needed (the thread's, freed with it by the GC). */
     MemorySegment ggufRows(long bytes) {
