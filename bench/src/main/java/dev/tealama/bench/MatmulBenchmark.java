@@ -80,8 +80,7 @@ public class MatmulBenchmark {
         file = Files.createTempFile("tealama-bench-", "." + type);
         byte[] bytes = RandomWeights.of(ggml, rows, cols, random);
         Files.write(file, bytes);
-        source = !kernels.equals("interleaved") ? MappedFileSource.open(file)
-                : HugePageSource.unavailableReason() == null ? HugePageSource.load(file) : HeapSource.copyOf(bytes);
+        source = open(kernels, file, bytes);
         matrix = new Matrix("bench", WeightFormat.of(ggml), rows, cols, source, 0);
         float[] values = new float[cols];
         for (int i = 0; i < cols; i++) {
@@ -91,10 +90,7 @@ public class MatmulBenchmark {
         q.quantize(values, 0, cols);
         x = new QuantizedVector[] {q};
         out = new float[1][rows];
-        kernel = kernels.equals("scalar") ? new ScalarKernels() : new HostKernels(1);
-        if (kernels.equals("interleaved")) {
-            ((HostKernels) kernel).interleave(List.of(matrix));
-        }
+        kernel = kernels(kernels, matrix);
     }
 
     @Benchmark
@@ -110,6 +106,26 @@ public class MatmulBenchmark {
         }
         source.close();
         Files.deleteIfExists(file);
+    }
+
+    /** The weights of {@code file} (whose bytes are {@code bytes}) where the {@code kernels} parameter reads them. */
+    static SegmentSource open(String kernels, Path file, byte[] bytes) {
+        if (!kernels.equals("interleaved")) {
+            return MappedFileSource.open(file);
+        }
+        return HugePageSource.unavailableReason() == null ? HugePageSource.load(file) : HeapSource.copyOf(bytes);
+    }
+
+    /** The kernels the {@code kernels} parameter names, with {@code matrix} repacked for "interleaved". */
+    static Kernels kernels(String kernels, Matrix matrix) {
+        if (kernels.equals("scalar")) {
+            return new ScalarKernels();
+        }
+        HostKernels host = new HostKernels(1);
+        if (kernels.equals("interleaved")) {
+            host.interleave(List.of(matrix));
+        }
+        return host;
     }
 
     /** Random weight bytes of a type. */

@@ -1,13 +1,8 @@
 package dev.tealama.bench;
 
-import dev.tealama.cli.kernels.HostKernels;
-import dev.tealama.cli.store.HeapSource;
-import dev.tealama.cli.store.HugePageSource;
-import dev.tealama.cli.store.MappedFileSource;
 import dev.tealama.cli.store.SegmentSource;
 import dev.tealama.model.Kernels;
 import dev.tealama.model.Matrix;
-import dev.tealama.model.ScalarKernels;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.QuantizedVector;
 import dev.tealama.tensor.WeightFormat;
@@ -28,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -74,8 +68,7 @@ public class PromptMatmulBenchmark {
         file = Files.createTempFile("tealama-bench-", "." + type);
         byte[] bytes = MatmulBenchmark.RandomWeights.of(ggml, ROWS, COLS, random);
         Files.write(file, bytes);
-        source = !kernels.equals("interleaved") ? MappedFileSource.open(file)
-                : HugePageSource.unavailableReason() == null ? HugePageSource.load(file) : HeapSource.copyOf(bytes);
+        source = MatmulBenchmark.open(kernels, file, bytes);
         matrix = new Matrix("bench", WeightFormat.of(ggml), ROWS, COLS, source, 0);
         x = new QuantizedVector[TOKENS];
         for (int t = 0; t < TOKENS; t++) {
@@ -87,10 +80,7 @@ public class PromptMatmulBenchmark {
             x[t].quantize(values, 0, COLS);
         }
         out = new float[TOKENS][ROWS];
-        kernel = kernels.equals("scalar") ? new ScalarKernels() : new HostKernels(1);
-        if (kernels.equals("interleaved")) {
-            ((HostKernels) kernel).interleave(List.of(matrix));
-        }
+        kernel = MatmulBenchmark.kernels(kernels, matrix);
     }
 
     @Benchmark

@@ -95,18 +95,10 @@ public final class HostKernels implements Kernels, AutoCloseable {
         if (count <= 0 || rowEnd <= rowStart) {
             return;
         }
-        if (interleaved.contains(w)) {
-            if (x[0].type() != ActivationType.Q8_0) {
-                // the scalar kernels cannot read the repacked layout: this would give wrong results, not slow ones
-                throw new IllegalStateException("the repacked matrix " + w.name()
-                        + " can only be multiplied by Q8_0 activations, not " + x[0].type());
-            }
-            GgmlType type = w.format().type();
-            activations.prepare(x, count, type);
-            WeightKernel kernel = type == GgmlType.Q4_0 ? InterleavedQ4_0Kernel.INSTANCE : InterleavedQ8_0Kernel.INSTANCE;
-            job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
-        } else if (vectorKernel(w, x[0]) instanceof WeightKernel kernel) {
-            activations.prepare(x, count);
+        boolean repacked = interleaved.contains(w);
+        WeightKernel kernel = repacked ? interleavedKernel(w, x[0]) : vectorKernel(w, x[0]);
+        if (kernel != null) {
+            activations.prepare(x, count, repacked ? w.format().type() : null);
             job.vector(kernel, segment(w), w.rowBytes(), w.cols(), activations, out);
         } else {
             job.scalar(w, x, count, out);
@@ -219,6 +211,16 @@ public final class HostKernels implements Kernels, AutoCloseable {
         w.source().read(w.rowOffset(row), packedRow, 0, n);
         InterleavedLayout.unpackRow(w.format().type(), packedRow, scratch, n);
         w.format().dequantize(scratch, 0, dst, 0, w.cols());
+    }
+
+    /** The kernel for {@code w}, repacked by {@link #interleave}, and activations like {@code x}. */
+    private static WeightKernel interleavedKernel(Matrix w, QuantizedVector x) {
+        if (x.type() != ActivationType.Q8_0) {
+            // the scalar kernels cannot read the repacked layout: this would give wrong results, not slow ones
+            throw new IllegalStateException("the repacked matrix " + w.name()
+                    + " can only be multiplied by Q8_0 activations, not " + x.type());
+        }
+        return w.format().type() == GgmlType.Q4_0 ? InterleavedQ4_0Kernel.INSTANCE : InterleavedQ8_0Kernel.INSTANCE;
     }
 
     /** The vector kernel for {@code w} and activations like {@code x}, or null where the scalar path applies. */

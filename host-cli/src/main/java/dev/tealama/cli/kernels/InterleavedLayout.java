@@ -128,7 +128,7 @@ final class InterleavedLayout {
         if (x.laneGroups() == 0) {
             return;
         }
-        int tile = Math.max(TokenLanes.ROWS, (TokenLanes.TILE_BYTES / rowBytes) & ~(TokenLanes.ROWS - 1));
+        int tile = TokenLanes.tileRows(rowBytes);
         MemorySegment gguf = scratch.ggufRows((long) tile * rowBytes);
         for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {
             int r1 = Math.min(rowTo, r0 + tile);

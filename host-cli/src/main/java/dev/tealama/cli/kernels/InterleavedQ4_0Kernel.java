@@ -61,16 +61,6 @@ final class InterleavedQ4_0Kernel implements WeightKernel {
                          float[][] out, Scratch scratch) {
         int count = x.count();
         InterleavedLayout.multiplyLaneGroups(GgmlType.Q4_0, w, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
-        if (count == 1) {
-            float[] o = out[0];
-            short[] xs = x.interleavedQuants(0);
-            int[] xsum = x.blockSums(0);
-            float[] xd = x.scales(0);
-            for (int r = rowFrom; r < rowTo; r++) {
-                o[r] = dot(w, (long) r * rowBytes, cols / 32, xs, xsum, xd);
-            }
-            return;
-        }
         int blocks = cols / 32;
         int first = x.laneGroups() * TokenLanes.TOKENS;
         int fours = (count - first) / TOKENS;

@@ -62,6 +62,11 @@ final class TokenLanes {
         multiply(q4, w, 0, rowBytes, cols, rowFrom, rowTo, x, out, scratch);
     }
 
+    /** Rows of {@code rowBytes} bytes in a tile of {@link #TILE_BYTES} (at least one quad of {@link #ROWS}). */
+    static int tileRows(int rowBytes) {
+        return Math.max(ROWS, (TILE_BYTES / rowBytes) & ~(ROWS - 1));
+    }
+
     /**
      * As {@link #multiply(boolean, MemorySegment, int, int, int, int, Activations, float[][], Scratch)}, where
      * {@code w} starts at row {@code firstRow} (a copy of some rows, such as {@link InterleavedQ4_0Kernel}'s tiles).
@@ -69,7 +74,7 @@ final class TokenLanes {
     static void multiply(boolean q4, MemorySegment w, int firstRow, int rowBytes, int cols, int rowFrom, int rowTo,
                          Activations x, float[][] out, Scratch scratch) {
         int blocks = cols / 32;
-        int tile = Math.max(ROWS, (TILE_BYTES / rowBytes) & ~(ROWS - 1));
+        int tile = tileRows(rowBytes);
         long[] rows = scratch.laneRows;
         float[] result = scratch.laneResult;
         for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {

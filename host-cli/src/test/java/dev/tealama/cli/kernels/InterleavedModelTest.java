@@ -11,6 +11,7 @@ import dev.tealama.model.ReferenceRun;
 import dev.tealama.tensor.GgmlType;
 import dev.tealama.tensor.WeightFormat;
 import dev.tealama.tensor.WeightQuantizer;
+import dev.tealama.testing.Reference;
 import dev.tealama.testing.TestData;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,27 +65,16 @@ class InterleavedModelTest {
         if (Lanes.WIDE && Lanes.SUPPORTED) {
             assertTrue(log.toString().contains("interleaved"), "the matrices were repacked: " + log);
         }
-        double maxDiff = 0;
+        double maxDiff = Reference.maxAbsDiff(vector, scalar);
         double maxLogit = 0;
-        for (int i = 0; i < scalar.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(vector[i] - scalar[i]));
-            maxLogit = Math.max(maxLogit, Math.abs(scalar[i]));
+        for (float logit : scalar) {
+            maxLogit = Math.max(maxLogit, Math.abs(logit));
         }
         // another summation order moves a matmul's results in their last bits, which now and then moves an activation
         // across a Q8_0 rounding boundary, and two layers carry that on: the host's kernels on the GGUF layout differ
         // from the scalar ones by ~0.4% of the largest logit here too; a wrong kernel moves them by tens of percent
         assertTrue(maxDiff <= 0.01 * maxLogit, "logits differ by " + maxDiff + " (largest " + maxLogit + ")");
-        assertEquals(argmax(scalar), argmax(vector), "next token");
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        assertEquals(Reference.argmax(scalar), Reference.argmax(vector), "next token");
     }
 
     /** tiny-llama3-Q4_0.gguf's metadata (tokenizer and all) at dimension 512, with new random tensors. */
